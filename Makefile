@@ -1,0 +1,77 @@
+# HNDZA website. `make run` serves the site; `make test` runs every test.
+# Only Python 3.11 is needed; everything else is installed into .venv.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Local development needs no configuration at all.
+LOCAL_ENV := DEBUG=true
+
+.PHONY: run test install install-dev migrate seed lint format password superuser check-deploy bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(LOCAL_ENV) $(PY) manage.py load_seed
+
+## run: set up everything (venv, install, migrate, initial content) and serve at http://127.0.0.1:$(PORT)
+run: seed
+	@$(LOCAL_ENV) $(PY) manage.py ensure_admin
+	@echo ""
+	@echo "  Site:   http://127.0.0.1:$(PORT)/"
+	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/   (account above; forgot the password? make password)"
+	@echo ""
+	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install what the tests need, lint, and run every test (browser tests skip without Chromium)
+test: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/djhtml --check templates */templates
+
+format: install-dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+	$(VENV)/bin/djhtml templates */templates
+
+## password: set a new password for an admin account (asks for the user name)
+password: install
+	@read -p "User name [admin]: " user; $(LOCAL_ENV) $(PY) manage.py changepassword $${user:-admin}
+
+## superuser: create another admin account interactively
+superuser: install
+	$(LOCAL_ENV) $(PY) manage.py createsuperuser
+
+## check-deploy: Django's deployment checklist with production settings
+check-deploy: install
+	SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough-xyz ALLOWED_HOSTS=www.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+## bench: load benchmark (req/s, latency, queries per page) under gunicorn; see bench/README.md
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache

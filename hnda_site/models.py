@@ -1,0 +1,72 @@
+from django.core.cache import cache
+from django.db import models
+
+SITE_SETTINGS_CACHE_KEY = "hnda_site:settings"
+
+
+class SiteSettings(models.Model):
+    """The one record of site-wide text that staff edit: name, contacts, footer."""
+
+    name = models.CharField("网站名称", max_length=100, default="湖南省开发区协会")
+    english_name = models.CharField(
+        "英文名称", max_length=150, blank=True, default="Hunan Development Zones Association"
+    )
+    welcome = models.CharField(
+        "欢迎语", max_length=200, blank=True, help_text="显示在首页顶部，例如：欢迎来到湖南省开发区协会中心网站!"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("电话", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    icp_number = models.CharField(
+        "ICP 备案号",
+        max_length=50,
+        blank=True,
+        help_text="例如：湘ICP备12345678号；填写后页脚显示并链接到工信部备案网站。",
+    )
+    police_number = models.CharField(
+        "公安备案号", max_length=50, blank=True, help_text="例如：湘公网安备 43010002000000号"
+    )
+    footer_text = models.TextField("页脚附加文字", blank=True)
+
+    class Meta:
+        verbose_name = "网站设置"
+        verbose_name_plural = "网站设置"
+
+    def __str__(self):
+        return "网站设置"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(SITE_SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        """The settings record (created on first use), cached until it is saved."""
+        settings = cache.get(SITE_SETTINGS_CACHE_KEY)
+        if settings is None:
+            settings, _ = cls.objects.get_or_create(pk=1)
+            cache.set(SITE_SETTINGS_CACHE_KEY, settings, 60 * 60)
+        return settings
+
+    @property
+    def police_record_code(self):
+        """The digits of the 公安备案号, which its public lookup URL needs."""
+        return "".join(ch for ch in self.police_number if ch.isdigit())
+
+
+class SeedRecord(models.Model):
+    """Which pieces of the initial content have been loaded, so a re-run adds nothing.
+
+    A piece deleted or edited by staff is never brought back or overwritten.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "初始内容记录"
+        verbose_name_plural = "初始内容记录"
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,14 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class StaticSitemap(Sitemap):
+    """Pages that are not a model: the home page and the news index."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "news:list"]
+
+    def location(self, item):
+        return reverse(item)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.generic import TemplateView
+from django.views.static import serve
+
+from news.sitemaps import ArticleSitemap, CategorySitemap
+
+from . import views
+from .sitemaps import StaticSitemap
+
+admin.site.site_header = "湖南省开发区协会 网站管理"
+admin.site.site_title = "湖南省开发区协会 网站管理"
+admin.site.index_title = "网站管理"
+
+sitemaps = {"static": StaticSitemap, "categories": CategorySitemap, "articles": ArticleSitemap}
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("news/", include("news.urls")),
+    path("admin/", admin.site.urls),
+    path("ckeditor5/", include("django_ckeditor_5.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+]
+
+if settings.SERVE_MEDIA:
+    # Local use only: in production the reverse proxy serves MEDIA_ROOT.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

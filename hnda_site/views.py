@@ -1,0 +1,33 @@
+from django.views.generic import ListView, TemplateView
+
+from news.models import Article
+
+HOME_NEWS_COUNT = 8
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = Article.objects.published().for_list()[:HOME_NEWS_COUNT]
+        return super().get_context_data(latest_articles=latest, **kwargs)
+
+
+class SearchView(ListView):
+    """Search the site's public content; title matches rank first."""
+
+    template_name = "search.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_query(self):
+        return " ".join(self.request.GET.get("q", "").split())[:100]
+
+    def get_queryset(self):
+        query = self.get_query()
+        if not query:
+            return Article.objects.none()
+        return Article.objects.published().for_list().search(query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.get_query(), **kwargs)

@@ -1,0 +1,64 @@
+"""园区快讯 as the original site shows it.
+
+The one article with text keeps its paragraphs exactly (the original indented
+them with spaces; the site's CSS indents paragraphs instead). The two other
+titles the original lists have no text there, so they are loaded as drafts for
+staff to complete: nothing is invented.
+"""
+
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hnda_site.seeding import seed_once
+
+from .models import Article, Category
+
+CONTENT_DIR = Path(__file__).resolve().parent / "seed_content"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def paragraphs_html(filename):
+    lines = (CONTENT_DIR / filename).read_text(encoding="utf-8").splitlines()
+    return "".join(f"<p>{escape(line, quote=False)}</p>" for line in lines if line.strip())
+
+
+def park_express():
+    return Category.objects.get_or_create(
+        slug="park-express", defaults={"name": "园区快讯", "english_name": "PARK EXPRESS", "order": 1}
+    )[0]
+
+
+def create_category():
+    park_express()
+
+
+def create_innovation_points_article():
+    Article.objects.create(
+        title="长沙高新区入选全国13家国家高新区启动企业创新积分制试点",
+        category=park_express(),
+        publisher="科技部、湖南开发区网",
+        published_at=datetime(2020, 12, 18, tzinfo=SHANGHAI),
+        status=Article.Status.PUBLISHED,
+        body=paragraphs_html("changsha-innovation-points.txt"),
+    )
+
+
+def draft_creator(title):
+    def create():
+        Article.objects.create(title=title, category=park_express(), status=Article.Status.DRAFT)
+
+    return create
+
+
+PIECES = [
+    ("news.category.park-express", create_category),
+    ("news.article.changsha-innovation-points", create_innovation_points_article),
+    ("news.article.xiangxi-green-development", draft_creator("湘西高新区:“四个第一” 推动绿色发展")),
+    ("news.article.changsha-etdz-free-trade-zone", draft_creator("长沙经开区:承接自贸区制度创新任务")),
+]
+
+
+def load():
+    return [key for key, create in PIECES if seed_once(key, create)]
