@@ -74,7 +74,8 @@ def sanitize_html(value):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return cleaned.strip()
+    # nh3 leaves class="" where every class was dropped (Word's MsoNormal…).
+    return cleaned.replace(' class=""', "").strip()
 
 
 def html_to_text(value):

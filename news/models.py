@@ -1,6 +1,7 @@
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
@@ -21,6 +22,15 @@ def is_bot(user_agent):
     return not user_agent or bool(BOT_USER_AGENT.search(user_agent))
 
 
+def validate_category_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError("“%(value)s”已被网站占用，请换一个网址名。", params={"value": value})
+
+
+# Paths under /news/ that are not categories.
+RESERVED_SLUGS = {"feed"}
+
+
 class Category(models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
     english_name = models.CharField("英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS")
@@ -28,6 +38,7 @@ class Category(models.Model):
         "网址名",
         max_length=50,
         unique=True,
+        validators=[validate_category_slug],
         help_text="用于网址的英文名，例如 park-express；只含小写字母、数字和连字符。",
     )
     order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
@@ -171,6 +182,6 @@ class Article(models.Model):
             Article.objects.published()
             .filter(category_id=self.category_id)
             .exclude(pk=self.pk)
-            .only("id", "title", "published_at")
+            .only("id", "title", "published_at", "pinned")
             .order_by("-published_at", "-id")[:limit]
         )

@@ -10,6 +10,7 @@ class ArticleListView(ListView):
     """All public articles: pinned first, then newest. Bad page numbers are 404s."""
 
     template_name = "news/article_list.html"
+    context_object_name = "articles"
     paginate_by = NEWS_PER_PAGE
     category = None
 

@@ -1,0 +1,53 @@
+"""Fixtures shared by every test module (browser tests add theirs in e2e/conftest.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from news.models import Article, Category
+
+BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Uploaded files go to a temporary folder; no cached value leaks between tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client():
+    """A test client that looks like a visitor's browser (crawlers are not counted)."""
+    return Client(HTTP_USER_AGENT=BROWSER_USER_AGENT)
+
+
+@pytest.fixture
+def staff_client(admin_user):
+    client = Client(HTTP_USER_AGENT=BROWSER_USER_AGENT)
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="园区快讯", english_name="PARK EXPRESS", slug="park-express", order=1)
+
+
+@pytest.fixture
+def make_article(category):
+    """Create a published article; ``days_ago`` sets its 发布时间 relative to now."""
+
+    def make(title="测试文章", days_ago=1, **fields):
+        fields.setdefault("category", category)
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        fields.setdefault("body", f"<p>{title}的正文。</p>")
+        fields.setdefault("published_at", timezone.now() - timedelta(days=days_ago))
+        return Article.objects.create(title=title, **fields)
+
+    return make

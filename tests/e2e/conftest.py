@@ -1,0 +1,149 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+
+No pytest-playwright: the fixtures below are all there is. Every page is routed so that
+a request to another host is aborted and fails the test, and so does an uncaught JS error.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+# make would otherwise raise SynchronousOnlyOperation.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO_DIR = E2E_DIR.parent.parent
+SCREENSHOT_DIR = REPO_DIR / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL_HINT = "apt-get update && apt-get install -y chromium fonts-noto-cjk"
+
+ADMIN_USERNAME = "editor"
+ADMIN_PASSWORD = "e2e-Secret-pass-42"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _unavailable(message):
+    if os.environ.get("E2E_REQUIRED") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).is_file():
+        _unavailable(f"Chromium not found at {executable}; install it with: {INSTALL_HINT}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed; run: make install-dev")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server, transactional_db):
+    """Factory for browser contexts on the live server, each a separate visitor.
+
+    Every request to a host other than 127.0.0.1/localhost is aborted and recorded;
+    uncaught page errors are recorded; both fail the test at teardown.
+    """
+    contexts = []
+    foreign_requests = []
+    page_errors = []
+
+    def route(route):
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            foreign_requests.append(route.request.url)
+            route.abort()
+
+    def make(width=1280, height=900, **options):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            locale="zh-CN",
+            **options,
+        )
+        context.set_default_timeout(10_000)
+        context.route("**/*", route)
+        context.on("page", lambda page: page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}")))
+        contexts.append(context)
+        return context
+
+    yield make
+
+    for context in contexts:
+        context.close()
+    assert not foreign_requests, f"the site requested other hosts: {foreign_requests}"
+    assert not page_errors, f"uncaught JavaScript errors: {page_errors}"
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a fresh browser context (1280x900, zh-CN) on the live server."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, name)`` saves a full-page PNG as <repo>/screenshots/<name>.png."""
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The site's real initial content (the seed loader), including the seed article."""
+    from hnda_site.seeding import load_all
+
+    return load_all()
+
+
+@pytest.fixture
+def staff_user(transactional_db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser(ADMIN_USERNAME, "editor@example.com", ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def admin_login(staff_user):
+    """``admin_login(page)`` logs the staff user in through the real /admin/login/ form."""
+
+    def login(page):
+        page.goto("/admin/login/")
+        page.fill("input[name=username]", ADMIN_USERNAME)
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        with page.expect_navigation():
+            page.click("input[type=submit]")
+        assert "/admin/login/" not in page.url, "admin login failed"
+        return staff_user
+
+    return login
