@@ -1,3 +1,5 @@
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.generic import ListView, TemplateView
 
 from news.models import Article
@@ -31,3 +33,8 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.get_query(), **kwargs)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (the admin's pages say nothing)."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -29,6 +29,17 @@ class ArticleAdmin(admin.ModelAdmin):
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        # A new article has no record yet: show that part only when editing.
+        return self.fieldsets if obj else self.fieldsets[:-1]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        first_category = Category.objects.first()
+        if first_category and "category" not in initial:
+            initial["category"] = first_category.pk
+        return initial
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

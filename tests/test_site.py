@@ -99,8 +99,11 @@ def test_footer_shows_contacts_and_filing_numbers_only_when_set(client, seeded):
     settings.police_number = "湘公网安备 43010000000000号"
     settings.save()
     content = client.get("/").content.decode()
-    assert "电话：<a href=\"tel:0731-12345678\">0731-12345678</a>" in content
-    assert '<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener noreferrer">湘ICP备00000000号</a>' in content
+    assert '电话：<a href="tel:0731-12345678">0731-12345678</a>' in content
+    assert (
+        '<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener noreferrer">湘ICP备00000000号</a>'
+        in content
+    )
     assert "code=43010000000000" in content
 
 
