@@ -12,7 +12,7 @@ from django.db import transaction
 
 from .models import SeedRecord
 
-SEED_MODULES = ["hnda_site.seed", "news.seed"]
+SEED_MODULES = ["hnda_site.seed", "news.seed", "association.seed", "members.seed"]
 
 
 def seed_once(key, create):

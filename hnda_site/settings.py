@@ -52,8 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_ckeditor_5",
+    "import_export",
     "hnda_site",
     "news",
+    "association",
+    "members",
 ]
 
 MIDDLEWARE = [

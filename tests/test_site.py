@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
@@ -84,6 +84,12 @@ def test_disallowed_host_is_chinese_400(client, seeded):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+def test_expired_form_is_a_chinese_403_that_says_what_to_do(seeded):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期，提交未成功" in response.content.decode()
 
 
 # --- Site settings -------------------------------------------------------------------

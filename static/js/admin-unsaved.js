@@ -117,10 +117,11 @@
     });
   }
 
+  var store = storage();
+  if (!store) { return; }
+  // This script is deferred: the document is parsed, so the messages are there.
+  if (document.querySelector(".messagelist .success")) { clearSubmittedCopies(store); }
   window.addEventListener("load", function () {
-    var store = storage();
-    if (!store) { return; }
-    if (document.querySelector(".messagelist .success")) { clearSubmittedCopies(store); }
     var form = document.querySelector("#content-main form[id$='_form']");
     if (!form) { return; }
     // CKEditor builds its editors asynchronously: start once they all exist.

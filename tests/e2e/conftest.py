@@ -10,10 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make would otherwise raise SynchronousOnlyOperation.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 E2E_DIR = Path(__file__).resolve().parent
 REPO_DIR = E2E_DIR.parent.parent
 SCREENSHOT_DIR = REPO_DIR / "screenshots"
@@ -44,8 +40,17 @@ def _unavailable(message):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all the browser tests.
+
+    Package scope, not session: while Playwright's sync API is started, an asyncio loop
+    counts as running in this thread, so every ORM call made here (by these tests, and
+    by any test collected after them) would raise SynchronousOnlyOperation. Hence
+    DJANGO_ALLOW_ASYNC_UNSAFE is set exactly as long as Playwright runs, and both end
+    with the last test of this folder: the variable must not leak into the rest of the
+    session (``manage.py check --deploy`` in a subprocess rejects it).
+    """
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).is_file():
         _unavailable(f"Chromium not found at {executable}; install it with: {INSTALL_HINT}")
@@ -53,10 +58,18 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed; run: make install-dev")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

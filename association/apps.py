@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssociationConfig(AppConfig):
+    name = "association"
+    verbose_name = "协会文件"
