@@ -1,6 +1,8 @@
+from django.utils.functional import SimpleLazyObject
+
 from .models import SiteSettings
 
 
 def site(request):
-    """The site settings record, for the header and footer of every page."""
-    return {"site": SiteSettings.load()}
+    """The site settings record for the header and footer, read when a template first uses it."""
+    return {"site": SimpleLazyObject(SiteSettings.load)}

@@ -1,7 +1,4 @@
-from django.core.cache import cache
 from django.db import models
-
-SITE_SETTINGS_CACHE_KEY = "hnda_site:settings"
 
 
 class SiteSettings(models.Model):
@@ -38,15 +35,15 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(SITE_SETTINGS_CACHE_KEY)
 
     @classmethod
     def load(cls):
-        """The settings record (created on first use), cached until it is saved."""
-        settings = cache.get(SITE_SETTINGS_CACHE_KEY)
-        if settings is None:
-            settings, _ = cls.objects.get_or_create(pk=1)
-            cache.set(SITE_SETTINGS_CACHE_KEY, settings, 60 * 60)
+        """The settings record, created on first use.
+
+        Read once per request (a primary-key lookup) rather than cached: a cache
+        local to each gunicorn worker would show old text after staff save.
+        """
+        settings, _ = cls.objects.get_or_create(pk=1)
         return settings
 
     @property

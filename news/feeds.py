@@ -14,7 +14,7 @@ class LatestArticlesFeed(Feed):
         return f"{SiteSettings.load().name} · 园区快讯"
 
     def items(self):
-        return Article.objects.published().order_by("-published_at", "-id")[:20]
+        return Article.objects.published().defer("body").order_by("-published_at", "-id")[:20]
 
     def item_title(self, item):
         return item.title

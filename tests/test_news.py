@@ -141,9 +141,11 @@ def test_unknown_category_is_404(client, db):
     assert client.get("/news/no-such-category/").status_code == 404
 
 
-def test_reserved_category_slug_is_refused(category):
+@pytest.mark.parametrize("slug", ["feed", "2020"])
+def test_reserved_category_slug_is_refused(category, slug):
+    """/news/feed/ is the feed and /news/<number>/ an article: no category may hide them."""
     with pytest.raises(ValidationError):
-        Category(name="订阅", slug="feed").full_clean()
+        Category(name="订阅", slug=slug).full_clean()
 
 
 # --- Article page -------------------------------------------------------------
@@ -280,11 +282,12 @@ def test_concurrent_views_are_all_counted(make_article):
 
 @pytest.mark.parametrize(
     ("url_name", "queries"),
-    [("home", 1), ("news:list", 2)],  # the articles (and, for a paginated list, their count)
+    # site settings, the articles (and, for a paginated list, their count)
+    [("home", 2), ("news:list", 3)],
 )
 def test_list_pages_query_count_does_not_grow(client, make_article, django_assert_num_queries, url_name, queries):
     make_article("一")
-    client.get(reverse(url_name))  # site settings are cached after the first request
+    client.get(reverse(url_name))  # the first request creates the site settings record
     with django_assert_num_queries(queries):
         client.get(reverse(url_name))
     for day in range(30):
@@ -296,11 +299,11 @@ def test_list_pages_query_count_does_not_grow(client, make_article, django_asser
 def test_article_page_query_count_does_not_grow(client, make_article, django_assert_num_queries):
     article = make_article("目标", days_ago=15)
     client.get(article.get_absolute_url())
-    with django_assert_num_queries(5):  # article, +1 view, newer, older, related
+    with django_assert_num_queries(6):  # article, +1 view, newer, older, related, site settings
         client.get(article.get_absolute_url())
     for day in range(30):
         make_article(f"文章{day}", days_ago=day + 1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(article.get_absolute_url())
 
 
