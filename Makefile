@@ -71,7 +71,7 @@ check-deploy: install
 
 ## bench: load benchmark (req/s, latency, queries per page) under gunicorn; see bench/README.md
 bench: install-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache
