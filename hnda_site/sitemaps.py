@@ -3,12 +3,12 @@ from django.urls import reverse
 
 
 class StaticSitemap(Sitemap):
-    """Pages that are not a model: the home page and the news index."""
+    """Pages that are not a model: the home page and the section indexes."""
 
     changefreq = "daily"
 
     def items(self):
-        return ["home", "news:list"]
+        return ["home", "news:list", "members:list"]
 
     def location(self, item):
         return reverse(item)

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
 from . import views
@@ -14,7 +15,12 @@ admin.site.site_header = "湖南省开发区协会 网站管理"
 admin.site.site_title = "湖南省开发区协会 网站管理"
 admin.site.index_title = "网站管理"
 
-sitemaps = {"static": StaticSitemap, "categories": CategorySitemap, "articles": ArticleSitemap}
+sitemaps = {
+    "static": StaticSitemap,
+    "categories": CategorySitemap,
+    "articles": ArticleSitemap,
+    "members": MemberSitemap,
+}
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -87,6 +87,19 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("title_hit", "-published_at", "-id")
         )
 
+    def mentioning(self, *names):
+        """Articles whose title or body contains any of ``names`` (e.g. a member's full and short name).
+
+        Empty names are ignored; with no name at all, nothing matches.
+        """
+        names = {name.strip() for name in names if name and name.strip()}
+        if not names:
+            return self.none()
+        condition = Q()
+        for name in sorted(names):
+            condition |= Q(title__icontains=name) | Q(body__contains=name)
+        return self.filter(condition)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

@@ -42,7 +42,7 @@ def test_staff_write_an_article_in_the_editor_and_the_public_sees_it(seeded, new
     admin_login(page)
     page.get_by_role("link", name="文章", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/admin/news/article/$"))
-    page.get_by_role("link", name=re.compile(r"^增加")).first.click()
+    page.locator(".object-tools").get_by_role("link", name=re.compile(r"^增加")).click()
     expect(page).to_have_url(re.compile(r"/admin/news/article/add/$"))
 
     title = "浏览器测试：园区建设新进展"

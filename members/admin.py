@@ -1,0 +1,136 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import models
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from import_export.forms import ExportForm, ImportForm
+
+from .models import Member
+from .resources import COLUMN_HELP, MemberResource, csv_bytes_as_utf8, import_template
+
+
+class MemberImportForm(ImportForm):
+    """import-export's upload form, with its two file-reading errors said in Chinese."""
+
+    def add_error(self, field, error):
+        text = str(error)
+        if "No valid data to import" in text:
+            error = "文件中没有数据：第一行应是列名，从第二行起每行一个会员单位。"
+        elif "encountered while trying to read file" in text:
+            error = "无法读取此文件。请确认下面选的格式与文件一致：CSV 文件选 csv，Excel 文件（另存为 .xlsx）选 xlsx。"
+        super().add_error(field, error)
+
+
+@admin.register(Member)
+class MemberAdmin(ImportExportModelAdmin):
+    list_display = ["logo_thumbnail", "name", "short_name", "city", "level_display", "kind", "role", "order", "active"]
+    list_display_links = ["name"]
+    list_editable = ["order"]
+    list_filter = ["city", "level", "kind", "role", "active"]
+    search_fields = ["name", "short_name"]
+    search_help_text = "按全称或简称查找"
+    readonly_fields = ["logo_preview", "created_at", "updated_at"]
+    actions = ["show_on_site", "hide_from_site"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "city", "level", "kind", "role"]}),
+        ("标志与介绍", {"fields": ["logo", "logo_preview", "website", "address", "joined_on", "introduction"]}),
+        ("显示", {"fields": ["order", "active"]}),
+        ("记录", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    # Import and export (django-import-export): CSV and Excel, preview before applying.
+    resource_classes = [MemberResource]
+    formats = [base_formats.CSV, base_formats.XLSX]
+    import_form_class = MemberImportForm
+    export_form_class = ExportForm
+    import_template_name = "admin/members/member/import.html"
+    # Excel opens a UTF-8 CSV correctly only with a byte order mark.
+    to_encoding = "utf-8-sig"
+
+    class Media:
+        css = {"all": ["members/admin.css"]}
+
+    @admin.display(description="标志")
+    def logo_thumbnail(self, member):
+        if not member.logo:
+            return "—"
+        return format_html('<img class="member-admin-logo" src="{}" alt="">', member.logo.url)
+
+    @admin.display(description="标志预览")
+    def logo_preview(self, member):
+        if not member.logo:
+            return "尚未上传标志：网站上显示简称首字的圆形图案。"
+        return format_html('<img class="member-admin-logo member-admin-logo--large" src="{}" alt="">', member.logo.url)
+
+    @admin.display(description="级别", ordering="level")
+    def level_display(self, member):
+        return member.level_label
+
+    @admin.action(description="在网站上显示所选单位（启用）", permissions=["change"])
+    def show_on_site(self, request, queryset):
+        count = queryset.update(active=True, updated_at=timezone.now())
+        self.message_user(request, f"已启用 {count} 个会员单位。", messages.SUCCESS)
+
+    @admin.action(description="不在网站上显示所选单位（停用）", permissions=["change"])
+    def hide_from_site(self, request, queryset):
+        count = queryset.update(active=False, updated_at=timezone.now())
+        self.message_user(request, f"已停用 {count} 个会员单位。", messages.SUCCESS)
+
+    def get_fieldsets(self, request, obj=None):
+        # A new member has no record yet.
+        return self.fieldsets if obj else self.fieldsets[:-1]
+
+    def get_urls(self):
+        template = path(
+            "import-template.<str:extension>",
+            self.admin_site.admin_view(self.import_template_view),
+            name="members_member_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def has_import_permission(self, request):
+        # An import adds and changes members: it needs both permissions (import-export asks for none).
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def import_template_view(self, request, extension):
+        """The empty import file (CSV or Excel) that staff fill in."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        template = import_template(extension)
+        if template is None:
+            raise Http404("没有这种格式的模板。")
+        content, content_type = template
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="members-template.{extension}"'
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        return {"column_help": COLUMN_HELP, **kwargs}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # Nothing at all is applied when any row is invalid (the confirm step included).
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Only a file that changed after its preview gets here; it was rolled back entirely.
+            self.message_user(request, "文件有错误，没有导入任何内容。请重新上传，先看预览。", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:members_member_import"))
+        return super().process_result(result, request)
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if not input_format.is_binary():
+            import_file = ContentFile(csv_bytes_as_utf8(b"".join(import_file.chunks())))
+        return super().write_to_tmp_storage(import_file, input_format)
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"members-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"

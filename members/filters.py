@@ -1,0 +1,107 @@
+"""The member directory's filters: read from the query string, applied, and counted.
+
+A filtered list is a URL (``/members/?city=changsha&level=national&q=高新``), so it can
+be shared. Unknown values (``?city=atlantis``, ``?role=x``) are ignored rather than
+refused: an old or hand-edited link still shows the directory.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .models import Member
+
+MAX_QUERY_LENGTH = 50
+
+# (query parameter = model field, label, choices), in the order the page shows them.
+FACETS = [
+    ("city", "市州", Member.City),
+    ("level", "级别", Member.Level),
+    ("kind", "类型", Member.Kind),
+    ("role", "协会职务", Member.Role),
+]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    total: int
+    options: list
+    selected: Option | None
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter, shown so that it can be removed."""
+
+    name: str
+    label: str
+    value: str
+
+
+class DirectoryFilters:
+    """The search words and the one chosen value (at most) of each facet in a request."""
+
+    def __init__(self, params):
+        self.query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.selected = {}
+        for name, _label, choices in FACETS:
+            valid = {str(value): value for value in choices.values}
+            value = params.get(name, "").strip()
+            if value in valid:
+                self.selected[name] = valid[value]
+
+    @property
+    def is_active(self):
+        return bool(self.query or self.selected)
+
+    @property
+    def chips(self):
+        chips = [Chip("q", "名称", f"含“{self.query}”")] if self.query else []
+        for name, label, choices in FACETS:
+            if name in self.selected:
+                chips.append(Chip(name, label, choices(self.selected[name]).label))
+        return chips
+
+    def _condition(self, exclude=None):
+        return Q(**{name: value for name, value in self.selected.items() if name != exclude})
+
+    def apply(self, members):
+        """``members`` narrowed to the search words and every chosen facet value."""
+        return members.search(self.query).filter(self._condition())
+
+    def facets(self, members):
+        """Every facet with the number of members behind each option, counted in one query.
+
+        An option's count is what the list would show if that option were chosen instead of
+        the facet's current choice, keeping the search words and the other facets' choices
+        (the usual faceted-search rule): a visitor sees beforehand where each click leads, and
+        switching 长沙市 to 株洲市 does not first require removing 长沙市.
+        """
+        aggregates = {}
+        for name, _label, choices in FACETS:
+            others = self._condition(exclude=name)
+            aggregates[f"{name}__all"] = Count("pk", filter=others or None)
+            for value in choices.values:
+                aggregates[f"{name}__{value}"] = Count("pk", filter=others & Q(**{name: value}))
+        counts = members.search(self.query).aggregate(**aggregates)
+
+        facets = []
+        for name, label, choices in FACETS:
+            chosen = self.selected.get(name)
+            options = [
+                Option(str(value), option_label, counts[f"{name}__{value}"], value == chosen)
+                for value, option_label in choices.choices
+            ]
+            selected = next((option for option in options if option.selected), None)
+            facets.append(Facet(name, label, counts[f"{name}__all"], options, selected))
+        return facets

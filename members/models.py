@@ -1,0 +1,177 @@
+from urllib.parse import urlsplit
+
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from hnda_site.richtext import RichTextField
+from news.models import Article
+
+from .logos import shrink_logo, validate_logo_extension, validate_logo_size
+
+RELATED_NEWS_COUNT = 10
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        """Members shown on the website (staff untick 启用 to hide one without deleting it)."""
+        return self.filter(active=True)
+
+    def search(self, query):
+        """Members whose full or short name contains every word of ``query``."""
+        condition = Q()
+        for word in query.split():
+            condition &= Q(name__icontains=word) | Q(short_name__icontains=word)
+        return self.filter(condition)
+
+    def for_list(self):
+        """What a directory card shows, without the (long) introduction."""
+        return self.only("id", "name", "short_name", "city", "level", "kind", "role", "order", "logo")
+
+
+class Member(models.Model):
+    class City(models.TextChoices):
+        """Hunan's 14 市州, in the official order."""
+
+        CHANGSHA = "changsha", "长沙市"
+        ZHUZHOU = "zhuzhou", "株洲市"
+        XIANGTAN = "xiangtan", "湘潭市"
+        HENGYANG = "hengyang", "衡阳市"
+        SHAOYANG = "shaoyang", "邵阳市"
+        YUEYANG = "yueyang", "岳阳市"
+        CHANGDE = "changde", "常德市"
+        ZHANGJIAJIE = "zhangjiajie", "张家界市"
+        YIYANG = "yiyang", "益阳市"
+        CHENZHOU = "chenzhou", "郴州市"
+        YONGZHOU = "yongzhou", "永州市"
+        HUAIHUA = "huaihua", "怀化市"
+        LOUDI = "loudi", "娄底市"
+        XIANGXI = "xiangxi", "湘西土家族苗族自治州"
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家级"
+        PROVINCIAL = "provincial", "省级"
+        OTHER = "other", "其他"
+
+    class Kind(models.TextChoices):
+        ECONOMIC = "economic", "经济技术开发区"
+        HIGH_TECH = "high_tech", "高新技术产业开发区"
+        BONDED = "bonded", "综合保税区"
+        INDUSTRIAL = "industrial", "产业园区"
+        OTHER = "other", "其他"
+
+    class Role(models.IntegerChoices):
+        """The role in the association; the number is the rank, so the database orders by it."""
+
+        PRESIDENT = 1, "会长单位"
+        VICE_PRESIDENT = 2, "副会长单位"
+        EXECUTIVE_DIRECTOR = 3, "常务理事单位"
+        DIRECTOR = 4, "理事单位"
+        MEMBER = 5, "会员单位"
+
+    name = models.CharField(
+        "名称", max_length=100, help_text="单位全称，例如：长沙高新技术产业开发区。不能与其他会员单位重名。"
+    )
+    short_name = models.CharField(
+        "简称",
+        max_length=50,
+        blank=True,
+        help_text="例如：长沙高新区。与全称一起显示，也用于搜索和查找提及本单位的园区快讯。",
+    )
+    city = models.CharField("市州", max_length=20, choices=City.choices)
+    level = models.CharField(
+        "级别", max_length=20, choices=Level.choices, blank=True, help_text="不清楚可以留空，网站上显示“未注明”。"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    role = models.PositiveSmallIntegerField(
+        "协会职务",
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text="会员名录按职务排列：会长单位、副会长单位、常务理事单位、理事单位、会员单位。",
+    )
+    logo = models.ImageField(
+        "标志",
+        upload_to="members/logos/",
+        blank=True,
+        validators=[validate_logo_extension, validate_logo_size],
+        help_text="JPG、PNG、GIF 或 WebP 图片，不超过 2 MB；大于 600×600 像素的图片上传后会按比例缩小。",
+    )
+    website = models.URLField(
+        "网址",
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"], message="请填写以 http:// 或 https:// 开头的网址。")],
+        help_text="例如：https://www.example.gov.cn/ ，网站上在新窗口打开。",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    introduction = RichTextField("简介", blank=True)
+    joined_on = models.DateField("入会日期", null=True, blank=True)
+    order = models.PositiveIntegerField(
+        "排序", default=0, help_text="同一职务内数字小的排在前面；数字相同的按名称排列。"
+    )
+    active = models.BooleanField("启用", default=True, help_text="取消勾选后，该单位不在网站上显示（记录仍保留）。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "order", "name"]
+        verbose_name = "会员单位"
+        verbose_name_plural = "会员单位"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="member_unique_name",
+                violation_error_message="已有名称相同的会员单位。",
+                violation_error_code="unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["active", "role", "order", "name"], name="member_list_idx"),
+            models.Index(fields=["city", "active"], name="member_city_idx"),
+            models.Index(fields=["kind", "active"], name="member_kind_idx"),
+            models.Index(fields=["level", "active"], name="member_level_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        self.short_name = self.short_name.strip()
+        smaller = shrink_logo(self.logo)
+        if smaller:
+            self.logo = smaller
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        """The short name where there is one (breadcrumbs, placeholders), else the full name."""
+        return self.short_name or self.name
+
+    @property
+    def level_label(self):
+        return self.get_level_display() or "未注明"
+
+    @property
+    def monogram(self):
+        """The character shown in the round placeholder of a member without a logo."""
+        return self.display_name[:1]
+
+    @property
+    def website_url(self):
+        """The website, only if it is a plain http(s) address (never ``javascript:`` and the like)."""
+        return self.website if urlsplit(self.website).scheme in {"http", "https"} else ""
+
+    def related_articles(self, limit=RELATED_NEWS_COUNT):
+        """Public 园区快讯 that mention the member by full or short name, newest first."""
+        return (
+            Article.objects.published()
+            .mentioning(self.name, self.short_name)
+            .for_list()
+            .order_by("-published_at", "-id")[:limit]
+        )
