@@ -51,6 +51,10 @@ PAGES = [
     ("列表第2页 page 2", "/news/?page=2"),
     ("RSS feed", "/news/feed/"),
     ("搜索 search", "/search/?q=高新区"),
+    ("协会章程 charter", "/about/charter/"),
+    ("章程历史 history", "/about/charter/history/"),
+    ("会员名录 members", "/members/"),
+    ("会员筛选 filtered", "/members/?city=changsha&level=national"),
     ("静态 CSS", "/static/css/site.css"),
 ]
 REDIS_PREFIX = f"hnda-bench-{os.getpid()}"

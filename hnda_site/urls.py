@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from association.sitemaps import DocumentSitemap
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
@@ -20,6 +21,7 @@ sitemaps = {
     "categories": CategorySitemap,
     "articles": ArticleSitemap,
     "members": MemberSitemap,
+    "about": DocumentSitemap,
 }
 
 urlpatterns = [

@@ -16,6 +16,7 @@ from django.views.defaults import server_error
 
 from hnda_site.models import SeedRecord, SiteSettings
 from hnda_site.seeding import load_all
+from members.models import Member
 from news.models import Article
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +32,23 @@ def seeded(db):
 
 def public_urls():
     article = Article.objects.published().first()
-    return ["/", "/news/", "/news/park-express/", article.get_absolute_url(), "/search/?q=高新区", "/search/"]
+    member = Member.objects.active().first()
+    return [
+        "/",
+        "/news/",
+        "/news/park-express/",
+        article.get_absolute_url(),
+        "/search/?q=高新区",
+        "/search/",
+        "/about/intro/",
+        "/about/charter/",
+        "/about/charter/history/",
+        "/about/charter/v1/",
+        "/about/charter/compare/1/1/",
+        "/members/",
+        "/members/?city=changsha&level=national",
+        member.get_absolute_url(),
+    ]
 
 
 # --- Project hygiene ------------------------------------------------------------
