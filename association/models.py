@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from hnda_site.models import staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text
 
 from . import outline
@@ -144,25 +145,9 @@ class DocumentVersion(models.Model):
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name="发布人",
-    )
+    published_by = staff_member_field("发布人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name="创建人",
-    )
+    created_by = staff_member_field("创建人")
 
     objects = DocumentVersionQuerySet.as_manager()
 

@@ -1,4 +1,18 @@
+from django.conf import settings
 from django.db import models
+
+
+def staff_member_field(verbose_name):
+    """A record of which staff account did something (创建人, 发布人…); kept if the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=verbose_name,
+    )
 
 
 class SiteSettings(models.Model):

@@ -1,12 +1,12 @@
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from hnda_site.models import staff_member_field
 from hnda_site.richtext import RichTextField, summarize
 
 # User agents of crawlers and link checkers; their visits do not count as views.
@@ -123,24 +123,8 @@ class Article(models.Model):
     view_count = models.PositiveIntegerField("浏览", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name="创建人",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name="最后修改人",
-    )
+    created_by = staff_member_field("创建人")
+    updated_by = staff_member_field("最后修改人")
 
     objects = ArticleQuerySet.as_manager()
 
