@@ -103,6 +103,14 @@ def test_disallowed_host_is_chinese_400(client, seeded):
     assert "请求有误" in response.content.decode()
 
 
+@pytest.mark.parametrize("url", ["/search/?q=%00", "/members/?q=a%00b", "/news/?x%00=1", "/admin/news/article/?q=%00"])
+def test_nul_in_query_string_is_a_chinese_400_not_a_database_error(staff_client, seeded, url):
+    """PostgreSQL cannot store or compare NUL: such a request is refused before any query."""
+    response = staff_client.get(url)
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
+
+
 def test_expired_form_is_a_chinese_403_that_says_what_to_do(seeded):
     response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
