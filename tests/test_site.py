@@ -289,9 +289,27 @@ def run_manage(*args, **env):
 
 
 def test_production_refuses_to_start_without_secret_key():
-    result = run_manage("check")
+    """gunicorn loads hnda_site.wsgi: without a SECRET_KEY (and DEBUG off) it must not start."""
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import hnda_site.wsgi"],
+        cwd=REPO,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    deploy_check = run_manage("check", "--deploy", "--fail-level", "WARNING", ALLOWED_HOSTS="www.example.org")
+    assert deploy_check.returncode != 0
+    assert "SECRET_KEY" in deploy_check.stderr + deploy_check.stdout
+
+
+def test_commands_that_need_no_key_run_without_one():
+    """makemigrations and the like work in a build step that has no secrets."""
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_check_deploy_is_clean_in_production_mode():
