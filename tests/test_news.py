@@ -297,6 +297,23 @@ def test_list_pages_query_count_does_not_grow(client, make_article, django_asser
         client.get(reverse(url_name))
 
 
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    # the category (for a category page); site settings, the count and the page of articles;
+    # on search also one each for the documents and members sections
+    [("/news/park-express/", 4), ("/search/?q=文章", 5)],
+)
+def test_category_and_search_query_count_does_not_grow(client, make_article, django_assert_num_queries, url, queries):
+    make_article("文章一")
+    client.get(url)
+    with django_assert_num_queries(queries):
+        client.get(url)
+    for day in range(30):
+        make_article(f"文章{day}", days_ago=day + 2)
+    with django_assert_num_queries(queries):
+        client.get(url)
+
+
 def test_article_page_query_count_does_not_grow(client, make_article, django_assert_num_queries):
     article = make_article("目标", days_ago=15)
     client.get(article.get_absolute_url())
