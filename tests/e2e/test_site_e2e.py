@@ -12,3 +12,12 @@ def test_current_section_stays_visible_in_the_phone_navigation(seeded, new_conte
     box = current.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_printing_the_charter_prints_the_text_only(seeded, page):
+    """Members print the charter: navigation, outline and search are left off the paper."""
+    page.goto("/about/charter/")
+    page.emulate_media(media="print")
+    for chrome in [".site-nav", ".site-search", ".breadcrumbs", ".about-nav", ".doc-outline"]:
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.locator("#tiao-5")).to_be_visible()
