@@ -21,3 +21,31 @@ def test_printing_the_charter_prints_the_text_only(seeded, page):
     for chrome in [".site-nav", ".site-search", ".breadcrumbs", ".about-nav", ".doc-outline"]:
         expect(page.locator(chrome).first).to_be_hidden()
     expect(page.locator("#tiao-5")).to_be_visible()
+
+
+def test_visitor_searches_the_whole_site_from_the_header(seeded, page, screenshot):
+    """The header's search box finds news, association documents and members in one page."""
+    page.goto("/")
+    page.get_by_role("searchbox", name="搜索全站").fill("长沙高新区")
+    page.get_by_role("search").get_by_role("button", name="搜索").click()
+    expect(page.locator("h1")).to_have_text("搜索")
+    expect(page.get_by_role("link", name="长沙高新区入选全国13家国家高新区启动企业创新积分制试点")).to_be_visible()
+    expect(page.get_by_role("link", name="长沙高新技术产业开发区")).to_be_visible()
+    screenshot(page, "search-1280")
+
+
+def test_unknown_address_shows_the_chinese_404_page(seeded, page, screenshot):
+    response = page.goto("/news/no-such-category/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    expect(page.locator(".site-nav")).to_be_visible()
+    page.get_by_role("link", name="返回首页").click()
+    expect(page.locator("h1")).to_have_text("欢迎来到湖南省开发区协会中心网站!")
+
+
+def test_category_page_lists_its_articles(seeded, page):
+    page.goto("/news/park-express/")
+    expect(page.locator("h1")).to_have_text("园区快讯")
+    expect(page.locator(".breadcrumbs")).to_contain_text("园区快讯")
+    page.get_by_role("link", name="长沙高新区入选全国13家国家高新区启动企业创新积分制试点").click()
+    expect(page.locator(".breadcrumbs a").last).to_have_attribute("href", "/news/park-express/")
