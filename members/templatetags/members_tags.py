@@ -1,7 +1,6 @@
 from django import template
 from django.db.models import Count, Window
-
-from hnda_site.templatetags.site_tags import query_with
+from django.template.defaulttags import querystring
 
 from ..models import Member
 
@@ -30,6 +29,6 @@ def member_search(query, limit=SEARCH_RESULTS_COUNT):
 def facet_url(context, name, value=None):
     """The current URL's query string with filter ``name`` set to ``value`` (None removes it), from page 1.
 
-    ``query_with`` with a parameter name that comes from a variable.
+    Django's ``{% querystring %}`` with a parameter name that comes from a variable.
     """
-    return query_with(context, **{name: value, "page": None})
+    return querystring(context, **{name: value, "page": None})
