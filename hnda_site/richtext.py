@@ -13,6 +13,7 @@ from datetime import date
 
 import nh3
 from django.core.files.storage import FileSystemStorage
+from django.utils.html import strip_tags
 from django_ckeditor_5.fields import CKEditor5Field
 
 ALLOWED_TAGS = {
@@ -81,7 +82,7 @@ def sanitize_html(value):
 def html_to_text(value):
     """Plain text of an HTML fragment, one line per block, for summaries and diffs."""
     text = re.sub(r"(?i)<br\s*/?>|</(p|h[1-6]|li|tr|blockquote|figcaption)>", "\n", value or "")
-    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    text = html.unescape(strip_tags(text))
     lines = (line.strip().replace("\xa0", " ") for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
