@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development needs no configuration at all.
 LOCAL_ENV := DEBUG=true
 
-.PHONY: run test install install-dev migrate seed lint format password superuser check-deploy bench clean
+.PHONY: run test install install-dev migrate seed lint format password superuser check-deploy deploy-check bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,7 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache
+
+## deploy-check: the deploy/ kit for real: nginx + two gunicorn app servers on PostgreSQL + Redis, checked through nginx
+deploy-check: install
+	$(PY) deploy/check.py $(ARGS)

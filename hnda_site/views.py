@@ -1,5 +1,8 @@
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from news.models import Article
@@ -38,3 +41,14 @@ class SearchView(ListView):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says (the admin's pages say nothing)."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@never_cache
+def health(request):
+    """For the reverse proxy and monitoring: 200 while this app server can reach its database, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
