@@ -1,11 +1,12 @@
-from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+
+from hnda_site.sitemaps import SiteSitemap
 
 from .models import Document, DocumentVersion
 
 
-class DocumentSitemap(Sitemap):
-    """The current page of each published document; old versions and comparisons are left out."""
+class DocumentSitemap(SiteSitemap):
+    """The current page of each published document."""
 
     changefreq = "monthly"
     priority = 0.8
@@ -16,3 +17,39 @@ class DocumentSitemap(Sitemap):
 
     def lastmod(self, document):
         return document.updated_at
+
+
+class DocumentHistorySitemap(DocumentSitemap):
+    """Each published document's 历史版本 page, as new as its newest version."""
+
+    priority = 0.5
+
+    def location(self, document):
+        return document.get_history_url()
+
+
+class OldVersionSitemap(SiteSitemap):
+    """Every superseded published version (/about/<slug>/v<n>/): permanent pages of their own.
+
+    The current version by number is left out: its canonical page is the document's.
+    Comparisons are left out too (one per pair of versions, and not indexed).
+    """
+
+    changefreq = "yearly"
+    priority = 0.3
+
+    def items(self):
+        return (
+            DocumentVersion.objects.published()
+            .with_latest_number()
+            .filter(number__lt=F("latest_number"))
+            .select_related("document")
+            .only("number", "published_at", "document__slug")
+            .order_by("document__order", "document_id", "-number")
+        )
+
+    def location(self, version):
+        return version.get_absolute_url()
+
+    def lastmod(self, version):
+        return version.published_at

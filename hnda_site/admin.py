@@ -13,6 +13,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "english_name", "welcome"]}),
         ("联系方式", {"fields": ["address", "phone", "email"]}),
         ("备案与页脚", {"fields": ["icp_number", "police_number", "footer_text"]}),
+        ("分享", {"fields": ["share_image"]}),
     ]
 
     def changelist_view(self, request, extra_context=None):

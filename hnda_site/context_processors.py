@@ -1,8 +1,29 @@
+from django.conf import settings
+from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
 from .models import SiteSettings
+from .preferences import ReadingPreferences
 
 
 def site(request):
     """The site settings record for the header and footer, read when a template first uses it."""
     return {"site": SimpleLazyObject(SiteSettings.load)}
+
+
+def reading_preferences(request):
+    """The visitor's 字号 and 高对比度 choices (hnda_site.preferences), for ``<html>`` and the toolbar."""
+    return {"reading": ReadingPreferences.from_cookies(request.COOKIES)}
+
+
+def page_address(request):
+    """``canonical_url``: this page's absolute address, from settings.SITE_URL and the path only.
+
+    The query string is dropped (filters and forms are not separate pages) except a list's
+    page number. Never built from the Host header: the page cache shares one copy per URL.
+    """
+    path = settings.SITE_URL + escape_uri_path(request.path)
+    page = request.GET.get("page", "")
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        path += f"?page={int(page)}"
+    return {"canonical_url": path}

@@ -38,6 +38,13 @@ class SiteSettings(models.Model):
         "公安备案号", max_length=50, blank=True, help_text="例如：湘公网安备 43010002000000号"
     )
     footer_text = models.TextField("页脚附加文字", blank=True)
+    share_image = models.ImageField(
+        "默认分享图片",
+        upload_to="share/",
+        blank=True,
+        help_text="在微信等转发网页时显示的图片（没有封面图片的文章也用它）。建议 1200×630 像素的 JPG 或 PNG；"
+        "留空则用网站自带的标志图片。",
+    )
 
     class Meta:
         verbose_name = "网站设置"

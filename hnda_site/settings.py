@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hnda_site.context_processors.site",
+                "hnda_site.context_processors.reading_preferences",
+                "hnda_site.context_processors.page_address",
             ],
         },
     },
@@ -196,6 +199,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Public address and reading preferences (适老化) --------------------------
+# Absolute links (canonical, Open Graph, JSON-LD, sitemap, robots.txt, QR codes) are
+# built from SITE_URL, never from the request's Host header. Without it: the local
+# address with DEBUG, else https:// and the first ALLOWED_HOSTS name.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    _named_hosts = [host for host in ALLOWED_HOSTS if host and not host.startswith(".") and host != "*"]
+    SITE_URL = "http://127.0.0.1:8000" if DEBUG or not _named_hosts else f"https://{_named_hosts[0]}"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 
 # --- Rich-text editor (CKEditor 5) -------------------------------------------
 # Only staff may upload; images only, checked by Pillow; 5 MB at most.

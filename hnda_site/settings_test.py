@@ -13,6 +13,7 @@ from .settings import *  # noqa: F403
 from .settings import BASE_DIR, STORAGES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SITE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run over plain HTTP, without collectstatic.

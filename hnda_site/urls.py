@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from association.sitemaps import DocumentSitemap
+from association.sitemaps import DocumentHistorySitemap, DocumentSitemap, OldVersionSitemap
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
@@ -22,11 +22,14 @@ sitemaps = {
     "articles": ArticleSitemap,
     "members": MemberSitemap,
     "about": DocumentSitemap,
+    "about-history": DocumentHistorySitemap,
+    "about-versions": OldVersionSitemap,
 }
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preferences/", views.set_reading_preferences, name="reading_preferences"),
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),

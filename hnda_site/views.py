@@ -1,11 +1,16 @@
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
 from news.models import Article
+
+from . import preferences
 
 HOME_NEWS_COUNT = 8
 
@@ -52,3 +57,33 @@ def health(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def set_reading_preferences(request):
+    """The toolbar's links without JavaScript: store 字号 / 高对比度 in cookies, back to the page.
+
+    ``?fontsize=large|medium|small``, ``?contrast=high|normal``, ``?reset=1`` (默认), and
+    ``next``: a path on this site (anything else goes to the home page). A plain GET link,
+    so that cached pages carry no per-visitor form token; it only changes how pages look.
+    """
+    fontsize = request.GET.get("fontsize")
+    contrast = request.GET.get("contrast")
+    reset = request.GET.get("reset") == "1"
+    if fontsize is not None and fontsize not in preferences.FONT_SIZES:
+        raise BadRequest("无法识别的字号。")
+    if contrast is not None and contrast not in {preferences.HIGH_CONTRAST, "normal"}:
+        raise BadRequest("无法识别的对比度。")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) or not next_url.startswith("/"):
+        next_url = "/"
+    response = redirect(next_url)
+    if reset:
+        fontsize, contrast = preferences.DEFAULT_FONTSIZE, "normal"
+    return preferences.store(
+        response,
+        fontsize=fontsize,
+        high_contrast=None if contrast is None else contrast == preferences.HIGH_CONTRAST,
+        secure=request.is_secure(),
+    )

@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from hnda_site.sitemaps import SiteSitemap
 
 from .models import Member
 
 
-class MemberSitemap(Sitemap):
+class MemberSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):

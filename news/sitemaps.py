@@ -1,9 +1,12 @@
-from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from hnda_site.sitemaps import SiteSitemap
 
 from .models import Article, Category
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -13,8 +16,15 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(SiteSitemap):
+    """Each 栏目, as new as its newest public article."""
+
     changefreq = "daily"
 
     def items(self):
-        return Category.objects.all()
+        public = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now())
+        last_modified = Max("articles__updated_at", filter=public)
+        return Category.objects.annotate(last_modified=last_modified).order_by("order", "id")
+
+    def lastmod(self, category):
+        return category.last_modified

@@ -560,7 +560,7 @@ def test_current_version_by_number_renders_the_current_text_with_a_canonical_lin
     content = client.get("/about/charter/v2/").content.decode()
     assert "这不是现行版本" not in content
     assert "<dd>第 2 版（现行）</dd>" in content
-    assert '<link rel="canonical" href="/about/charter/">' in content
+    assert '<link rel="canonical" href="http://testserver/about/charter/">' in content
 
 
 def test_history_lists_published_versions_newest_first(client, charter_v2, make_version, charter):
@@ -1043,5 +1043,5 @@ def test_sitemap_lists_the_current_page_of_published_documents(intro, charter, m
     make_version(charter, published=False)
     version = make_version(intro, body="<p>新简介</p>")
     (entry,) = DocumentSitemap().get_urls(site=type("Site", (), {"domain": "example.org", "name": ""})())
-    assert entry["location"].endswith("example.org/about/intro/")
+    assert entry["location"] == "http://testserver/about/intro/"  # settings.SITE_URL, not the request's site
     assert entry["lastmod"] == version.published_at
