@@ -57,18 +57,32 @@ def _strip_heading_h1(value):
     return re.sub(r"<(/?)h1\b", r"<\1h2", value, flags=re.IGNORECASE)
 
 
+# Elements whose content is code, dropped together with their tags.
+DROPPED_WITH_CONTENT = {"script", "style"}
+
+# An opening <style>/<script> with no closing tag anywhere after it, and the text up to the next tag.
+_UNCLOSED_RAW_TEXT = re.compile(r"(<(style|script)\b[^>]*>)(?![\s\S]*?</\2\s*>)([^<]*)", re.IGNORECASE)
+
+
+def _close_raw_text(value):
+    # An HTML parser reads everything after an unclosed <style> as CSS, so the rest of
+    # the body would vanish with it: end such an element at the next tag instead.
+    return _UNCLOSED_RAW_TEXT.sub(r"\1\3</\2>", value)
+
+
 def sanitize_html(value):
     """Return ``value`` with everything outside the allow-list removed.
 
-    Scripts, styles, event handlers, ``javascript:``/``data:`` URLs, iframes
-    and unknown tags never survive; external links get ``rel="noopener
-    noreferrer"``.
+    Scripts and styles are dropped with their content (an unclosed one ends at
+    the next tag); event handlers, ``javascript:``/``data:`` URLs, iframes and
+    unknown tags never survive; external links get ``rel="noopener noreferrer"``.
     """
     if not value:
         return ""
     cleaned = nh3.clean(
-        _strip_heading_h1(value),
+        _close_raw_text(_strip_heading_h1(value)),
         tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes={"http", "https", "mailto", "tel"},

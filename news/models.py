@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hnda_site.models import staff_member_field
-from hnda_site.richtext import RichTextField, summarize
+from hnda_site.richtext import RichTextField, sanitize_html, summarize
 
 # User agents of crawlers and link checkers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
@@ -144,6 +144,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if not self.summary.strip():
+            # From the text a visitor will read: never from a script or style the sanitizer drops.
+            self.body = sanitize_html(self.body)
             self.summary = summarize(self.body)
         super().save(*args, **kwargs)
 
