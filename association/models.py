@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text
 
@@ -135,7 +136,8 @@ class DocumentVersion(models.Model):
         "生效日期",
         null=True,
         blank=True,
-        help_text="这一版开始生效的日期，例如章程经会员大会通过的日期。可以晚于今天。",
+        validators=[PlausibleDateValidator(years_ahead=1)],
+        help_text="这一版开始生效的日期，例如章程经会员大会通过的日期。可以晚于今天，但不能晚于一年以后。",
     )
     change_note = models.CharField(
         "修改说明",
@@ -157,6 +159,11 @@ class DocumentVersion(models.Model):
         verbose_name_plural = "文件版本"
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="document_version_number_unique"),
+            models.CheckConstraint(
+                condition=plausible_range("effective_date"),
+                name="document_version_effective_date_plausible",
+                violation_error_message="生效日期应在1949年至2100年之间。",
+            ),
         ]
         indexes = [models.Index(fields=["document", "status", "-number"], name="document_version_list_idx")]
 
