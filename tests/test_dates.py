@@ -115,9 +115,7 @@ def test_a_bc_timestamp_stored_before_is_moved_into_range_and_pages_work(client,
         # As it was before the constraint existed (the test's transaction undoes this).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE news_article DROP CONSTRAINT article_published_at_plausible")
-        cursor.execute(
-            "UPDATE news_article SET published_at = '0001-01-01 00:00:00+08' WHERE id = %s", [article.pk]
-        )
+        cursor.execute("UPDATE news_article SET published_at = '0001-01-01 00:00:00+08' WHERE id = %s", [article.pk])
     with pytest.raises(DataError), transaction.atomic():
         list(Article.objects.values_list("published_at", flat=True))
 
