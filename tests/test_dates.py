@@ -95,7 +95,7 @@ def run_date_fixes():
     migrated = MigrationLoader(connection).project_state().apps  # historical models, as in a migration
     for module in [
         "news.migrations.0002_dates_within_range",
-        "association.migrations.0002_dates_within_range",
+        "association.migrations.0002_dates_and_version_base",
         "members.migrations.0002_dates_within_range",
     ]:
         migration = importlib.import_module(module)

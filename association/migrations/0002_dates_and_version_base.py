@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='documentversion',
+            name='based_on',
+            field=models.PositiveIntegerField(blank=True, help_text='新建这份草稿时的现行版本号。发布前若已有更新的版本发布，这份草稿不能发布（以免覆盖别人的修改）。', null=True, verbose_name='基于版本'),
+        ),
         migrations.AlterField(
             model_name='documentversion',
             name='effective_date',
