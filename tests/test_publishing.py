@@ -1,5 +1,6 @@
 """Publishing a document is serialized: no version is built from stale text, no draft is published twice."""
 
+import contextlib
 import threading
 
 import pytest
@@ -82,7 +83,7 @@ def test_publishing_the_same_draft_twice_keeps_the_first_note_and_publisher(char
     mine.publish(user=admin_user)
     other = django_user_model.objects.create_user("other", is_staff=True)
     theirs.change_note = "被覆盖的说明"
-    with pytest.raises(PublishedVersionError, match="已于.*由admin发布，不能再次发布"):
+    with pytest.raises(PublishedVersionError, match=r"已于.*由admin发布，不能再次发布"):
         theirs.publish(user=other)
     version.refresh_from_db()
     assert (version.change_note, version.published_by) == ("理事会通过", admin_user)
@@ -133,10 +134,8 @@ def race(monkeypatch, *jobs):
     clean = DocumentVersion.clean
 
     def clean_together(version):
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             checks.wait()
-        except threading.BrokenBarrierError:
-            pass
         clean(version)
 
     monkeypatch.setattr(DocumentVersion, "clean", clean_together)
