@@ -66,7 +66,8 @@ def test_a_decompression_bomb_is_a_400_in_the_editors_format(staff_client, setti
 def test_more_than_40_megapixels_is_refused_with_the_dimensions(staff_client, settings):
     response = upload(staff_client, png_header_only(8000, 5200))
     assert response.status_code == 400
-    assert response.json() == {"error": {"message": "图片的像素尺寸过大（8000×5200），最多 4000 万像素。请缩小后再上传。"}}
+    message = "图片的像素尺寸过大（8000×5200），最多 4000 万像素。请缩小后再上传。"
+    assert response.json() == {"error": {"message": message}}
 
 
 def test_html_appended_to_a_png_does_not_survive(staff_client, settings):
