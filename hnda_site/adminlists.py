@@ -2,7 +2,7 @@
 
 Django's ChangeList turns ``?published_at__year=…&__month=…&__day=…`` (date_hierarchy) into a
 date range; a year beyond 9999, a 13th month or the last day of 9999 overflow ``datetime`` with
-errors it does not catch. Every ModelAdmin with ``date_hierarchy`` or a date filter uses
+errors it does not catch (and on SQLite, so does year 1, when the query is made). Every ModelAdmin with ``date_hierarchy`` or a date filter uses
 ``SafeDateListMixin`` (a test checks all registered admins).
 """
 
@@ -11,11 +11,19 @@ from django.contrib.admin.views.main import ChangeList
 
 
 class SafeDateChangeList(ChangeList):
+    # Either way the change list view answers as for any bad lookup: the list with "?e=1".
+
     def get_filters(self, request):
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
-            # The change list view shows the unfiltered list with "?e=1", as for any bad lookup.
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except OverflowError as error:
+            # SQLite: a date near year 1 or 9999 in Beijing time has no UTC equivalent to query with.
             raise IncorrectLookupParameters(error) from error
 
 

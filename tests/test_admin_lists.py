@@ -57,6 +57,19 @@ def test_out_of_range_date_filters_never_fail_an_admin_list(admin_client, parts)
         assert response.status_code == 200, f"{url}?{query}"
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["{f}__gte=99999-01-01", "{f}__gte=0001-01-01&{f}__lt=0002-01-01", "{f}__lt=2020-13-45", "{f}__year=1"],
+)
+def test_odd_date_filter_parameters_never_fail_an_admin_list(admin_client, make_article, query):
+    make_article()
+    for model_admin, field in admins_with_dates():
+        opts = model_admin.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        response = admin_client.get(f"{url}?{query.format(f=field)}", follow=True)
+        assert response.status_code == 200, f"{url}?{query.format(f=field)}"
+
+
 def test_a_good_date_still_filters(admin_client, make_article):
     make_article("二〇二〇年的文章").__class__.objects.update(published_at="2020-05-01T08:00:00+08:00")
     response = admin_client.get("/admin/news/article/?published_at__year=2020&published_at__month=5")
