@@ -2,8 +2,9 @@
 
 Django's ChangeList turns ``?published_at__year=…&__month=…&__day=…`` (date_hierarchy) into a
 date range; a year beyond 9999, a 13th month or the last day of 9999 overflow ``datetime`` with
-errors it does not catch (and on SQLite, so does year 1, when the query is made). Every ModelAdmin with ``date_hierarchy`` or a date filter uses
-``SafeDateListMixin`` (a test checks all registered admins).
+errors it does not catch (and on SQLite, so does year 1, when the query is made). Every ModelAdmin
+with ``date_hierarchy`` or a date filter uses ``SafeDateListMixin`` (a test checks all registered
+admins).
 """
 
 from django.contrib.admin.options import IncorrectLookupParameters
