@@ -236,6 +236,9 @@ class DocumentVersion(models.Model):
         before that was recorded amends whatever was current when it took its number.
         """
         current = self._current_number()
+        if self.based_on is not None and (current is None or self.based_on > current):
+            # Only a hand-made form gets here: versions are numbered in order and never removed.
+            return f"这份草稿记录的基于版本（第{self.based_on}版）不存在，请以现行文本新建版本。"
         base = self.based_on if self.based_on is not None else (self.number - 1 if self.number else None)
         if current is None or base is None or current <= base:
             return None

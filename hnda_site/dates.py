@@ -65,7 +65,7 @@ class PlausibleDateValidator:
                 "earliest": chinese_date(EARLIEST),
                 "latest": chinese_date(latest),
                 "years": self.years_ahead,
-                "value": chinese_date(day) if day.year > 0 else str(value),
+                "value": chinese_date(day),
             },
         )
 

@@ -214,3 +214,10 @@ def test_the_same_draft_published_twice_at_once_is_published_once(monkeypatch, d
     assert isinstance(next(o for o in outcomes if o != "published"), PublishedVersionError)
     version.refresh_from_db()
     assert (version.published_by, version.change_note) == (winner, f"{winner.username}的说明")
+
+
+def test_a_draft_claiming_a_version_that_does_not_exist_is_refused(charter):
+    publish_v1(charter)
+    forged = draft(charter, based_on=7)
+    with pytest.raises(ValidationError, match="基于版本（第7版）不存在"):
+        forged.publish()
