@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 
 from association.models import Document, DocumentVersion, PublishedVersionError
@@ -221,3 +222,46 @@ def test_a_draft_claiming_a_version_that_does_not_exist_is_refused(charter):
     forged = draft(charter, based_on=7)
     with pytest.raises(ValidationError, match="基于版本（第7版）不存在"):
         forged.publish()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_pressing_save_and_publish_at_once_one_is_refused(monkeypatch, django_user_model):
+    """The admin's 保存并发布, from two browsers that both opened 以现行文本新建版本 on version 1."""
+    needs_postgres()
+    charter = Document.objects.create(slug="charter", title="协会章程", publish_requires_details=True)
+    publish_v1(charter)
+    add_url = reverse("admin:association_documentversion_add")
+
+    def open_form(name):
+        def load():
+            client = Client()
+            client.force_login(django_user_model.objects.create_superuser(name, f"{name}@example.com", "x"))
+            assert client.get(add_url, {"document": charter.pk}).context["adminform"].form.initial["based_on"] == 1
+            return client
+
+        return load
+
+    def save_and_publish(text):
+        def publish(client):
+            data = {"document": charter.pk, "body": f"<p>{text}</p>", "effective_date": "2024-06-01"}
+            data |= {"change_note": text, "based_on": "1", "_publish": "保存并发布"}
+            response = client.post(add_url, data)
+            if response.status_code != 302:
+                raise ValidationError(response.context["adminform"].form.non_field_errors())
+
+        return publish
+
+    outcomes = race(
+        monkeypatch,
+        (open_form("alice"), save_and_publish("甲的修改")),
+        (open_form("bob"), save_and_publish("乙的修改")),
+    )
+
+    assert outcomes.count("published") == 1, outcomes
+    refused = next(outcome for outcome in outcomes if outcome != "published")
+    assert "这份草稿以第1版为基础，而协会章程已发布了更新的第2版" in str(refused)
+    assert list(DocumentVersion.objects.filter(document=charter).values_list("number", "status")) == [
+        (2, "published"),
+        (1, "published"),
+    ]
