@@ -2,11 +2,12 @@
 
 Django's ChangeList turns ``?published_at__year=…&__month=…&__day=…`` (date_hierarchy) into a
 date range; a year beyond 9999, a 13th month or the last day of 9999 overflow ``datetime`` with
-errors it does not catch (and on SQLite, so does year 1, when the query is made). Every ModelAdmin
-with ``date_hierarchy`` or a date filter uses ``SafeDateListMixin`` (a test checks all registered
-admins).
+errors it does not catch (and on SQLite, so does year 1, when the query is made). At start-up
+(``SiteConfig.ready``) every registered admin that uses Django's own ChangeList gets this one,
+third-party admins (login attempts, history…) included; a test covers each one with a date filter.
 """
 
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 
@@ -28,6 +29,12 @@ class SafeDateChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class SafeDateListMixin:
-    def get_changelist(self, request, **kwargs):
-        return SafeDateChangeList
+def _safe_changelist(request, **kwargs):
+    return SafeDateChangeList
+
+
+def use_safe_change_lists(site):
+    """Give each admin on ``site`` that has Django's default ``get_changelist`` the safe change list."""
+    for model_admin in site._registry.values():
+        if type(model_admin).get_changelist is ModelAdmin.get_changelist:
+            model_admin.get_changelist = _safe_changelist

@@ -1,8 +1,6 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from hnda_site.adminlists import SafeDateListMixin
-
 from .models import Article, Category
 
 
@@ -15,7 +13,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeDateListMixin, admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "category", "status", "published_at", "view_count", "pinned"]
     list_display_links = ["title"]
     list_filter = ["status", "category", "pinned", "published_at"]

@@ -6,6 +6,8 @@ from django.contrib.admin.filters import DateFieldListFilter
 from django.db import models
 from django.urls import reverse
 
+from hnda_site.adminlists import SafeDateChangeList
+
 pytestmark = pytest.mark.django_db
 
 BAD_DATES = [
@@ -45,6 +47,11 @@ def admins_with_dates():
 
 def test_the_article_list_is_among_the_checked_admins():
     assert any(model_admin.model._meta.model_name == "article" for model_admin, _ in admins_with_dates())
+
+
+def test_every_admin_with_the_default_change_list_gets_the_safe_one(rf):
+    for model_admin in admin.site._registry.values():
+        assert model_admin.get_changelist(rf.get("/")) is SafeDateChangeList, model_admin
 
 
 @pytest.mark.parametrize("parts", BAD_DATES, ids=lambda parts: "-".join(parts.values()))
