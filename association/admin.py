@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import outline
-from .models import Document, DocumentVersion
+from .models import Document, DocumentVersion, PublishedVersionError
 
 PUBLISH_BUTTON = "_publish"
 
@@ -66,7 +68,8 @@ class DocumentVersionForm(forms.ModelForm):
 
     class Meta:
         model = DocumentVersion
-        fields = ["document", "body", "effective_date", "change_note"]
+        fields = ["document", "body", "effective_date", "change_note", "based_on"]
+        widgets = {"based_on": forms.HiddenInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -94,19 +97,33 @@ class DocumentVersionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["document", "body"]}),
         ("生效与说明", {"fields": ["effective_date", "change_note"]}),
-        ("记录", {"fields": ["number", "status", "published_at", "published_by", "created_at", "created_by"]}),
+        (
+            "记录",
+            {
+                "fields": [
+                    "number",
+                    "based_on",
+                    "status",
+                    "published_at",
+                    "published_by",
+                    "created_at",
+                    "created_by",
+                ]
+            },
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return self.fieldsets[:-1]  # a new version has no record yet
+            # A new version has no record yet; it carries the number of the version it amends (hidden).
+            return [(None, {"fields": ["document", "body", "based_on"]}), *self.fieldsets[1:-1]]
         if obj.is_published:
             return [(None, {"fields": ["document", "text"]}), *self.fieldsets[1:]]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        # A draft stays with its document (its number belongs to that document).
-        return [*self.readonly_fields, "document"] if obj else self.readonly_fields
+        # A draft stays with its document (its number belongs to that document) and with its base.
+        return [*self.readonly_fields, "document", "based_on"] if obj else self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -136,7 +153,37 @@ class DocumentVersionAdmin(admin.ModelAdmin):
             base = versions.first()
             if base is not None:
                 initial.setdefault("body", base.body)
+            current = DocumentVersion.objects.filter(document_id=document_id).published().order_by("-number").first()
+            if current is not None:
+                initial["based_on"] = current.number
         return initial
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """保存并发布 runs under the document's lock, so that the form's checks see what is stored now.
+
+        Of two staff members publishing at once, the second one's form is checked after the
+        first one's version is in (a draft that did not start from it is refused); a draft
+        that someone published meanwhile is not saved or published again.
+        """
+        if request.method != "POST" or PUBLISH_BUTTON not in request.POST:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            version = self._posted_version(request, object_id)
+            if version is not None:
+                version.lock_document()
+                try:
+                    version.refuse_if_published_meanwhile()
+                except PublishedVersionError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                    return HttpResponseRedirect(request.path)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _posted_version(self, request, object_id):
+        """The version a POST saves (a new one needs only its document, to lock it), or None."""
+        if object_id is not None:
+            return DocumentVersion.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        document_id = request.POST.get("document", "")
+        return DocumentVersion(document_id=int(document_id)) if document_id.isdigit() else None
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -167,9 +214,14 @@ class DocumentVersionAdmin(admin.ModelAdmin):
         for version in queryset.drafts().select_related("document").order_by("document_id", "number"):
             try:
                 version.publish(user=request.user)
+            except PublishedVersionError as error:
+                self.message_user(request, str(error), messages.ERROR)
             except ValidationError as error:
-                reasons = "；".join(message for messages_ in error.message_dict.values() for message in messages_)
-                self.message_user(request, f"“{version}”未发布：{reasons}", messages.ERROR)
+                # The reasons may hold a link (to compare versions): escape the rest, keep that.
+                reasons = mark_safe(  # noqa: S308 (every part is escaped or already safe)
+                    "；".join(conditional_escape(message) for message in error.messages)
+                )
+                self.message_user(request, format_html("“{}”未发布：{}", version, reasons), messages.ERROR)
             else:
                 published += 1
         if published:

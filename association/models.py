@@ -16,7 +16,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
+from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text
 
@@ -135,13 +137,20 @@ class DocumentVersion(models.Model):
         "生效日期",
         null=True,
         blank=True,
-        help_text="这一版开始生效的日期，例如章程经会员大会通过的日期。可以晚于今天。",
+        validators=[PlausibleDateValidator(years_ahead=1)],
+        help_text="这一版开始生效的日期，例如章程经会员大会通过的日期。可以晚于今天，但不能晚于一年以后。",
     )
     change_note = models.CharField(
         "修改说明",
         max_length=300,
         blank=True,
         help_text="由谁通过、为何修改，例如：经第三届会员大会第二次会议审议通过。显示在历史版本页。",
+    )
+    based_on = models.PositiveIntegerField(
+        "基于版本",
+        null=True,
+        blank=True,
+        help_text="新建这份草稿时的现行版本号。发布前若已有更新的版本发布，这份草稿不能发布（以免覆盖别人的修改）。",
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
@@ -157,6 +166,11 @@ class DocumentVersion(models.Model):
         verbose_name_plural = "文件版本"
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="document_version_number_unique"),
+            models.CheckConstraint(
+                condition=plausible_range("effective_date"),
+                name="document_version_effective_date_plausible",
+                violation_error_message="生效日期应在1949年至2100年之间。",
+            ),
         ]
         indexes = [models.Index(fields=["document", "status", "-number"], name="document_version_list_idx")]
 
@@ -177,11 +191,12 @@ class DocumentVersion(models.Model):
             super().save(*args, **kwargs)
             return
         with transaction.atomic():
-            # Lock the document so that two staff members saving at once get different numbers
-            # (PostgreSQL; SQLite's IMMEDIATE transactions already serialize writers).
-            Document.objects.select_for_update().filter(pk=self.document_id).exists()
+            self.lock_document()
             latest = DocumentVersion.objects.filter(document_id=self.document_id).aggregate(n=Max("number"))["n"]
             self.number = (latest or 0) + 1
+            if self.based_on is None and not self.is_published:
+                # A draft made without the admin's form amends the version current now.
+                self.based_on = self._current_number()
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -204,20 +219,49 @@ class DocumentVersion(models.Model):
                 errors["effective_date"] = f"发布{document.title}必须填写生效日期。"
             if not self.change_note.strip():
                 errors["change_note"] = f"发布{document.title}必须填写修改说明（例如：经哪次会员大会审议通过）。"
-        # A new version takes the next number; an existing draft may have been overtaken.
-        newer = self.number and (
-            DocumentVersion.objects.published()
-            .filter(document_id=self.document_id, number__gt=self.number)
-            .order_by("-number")
-            .first()
-        )
-        if newer:
-            errors["__all__"] = (
-                f"这份草稿编号较早，而{document.title}已发布了更新的第{newer.number}版；"
-                "请以现行文本新建版本后再修改发布。"
-            )
+        overtaken = self._overtaken_message()
+        if overtaken:
+            errors["__all__"] = overtaken
         if errors:
             raise ValidationError(errors)
+
+    def _current_number(self):
+        current = DocumentVersion.objects.published().filter(document_id=self.document_id).exclude(pk=self.pk)
+        return current.aggregate(n=Max("number"))["n"]
+
+    def _overtaken_message(self):
+        """Why this draft may not be published: a version newer than the one it amends is out (or None).
+
+        The draft amends ``based_on`` (the version current when it was started); a draft from
+        before that was recorded amends whatever was current when it took its number.
+        """
+        current = self._current_number()
+        if self.based_on is not None and (current is None or self.based_on > current):
+            # Only a hand-made form gets here: versions are numbered in order and never removed.
+            return f"这份草稿记录的基于版本（第{self.based_on}版）不存在，请以现行文本新建版本。"
+        base = self.based_on if self.based_on is not None else (self.number - 1 if self.number else None)
+        if current is None or base is None or current <= base:
+            return None
+        compare_url = reverse("association:compare", args=[self.document.slug, base, current])
+        return format_html(
+            "这份草稿以第{}版为基础，而{}已发布了更新的第{}版：发布它会丢掉第{}版的修改。"
+            '请先<a href="{}">比较第{}版与第{}版</a>，再以现行文本新建版本，把修改写进去后发布。',
+            base,
+            self.document.title,
+            current,
+            current,
+            compare_url,
+            base,
+            current,
+        )
+
+    def lock_document(self):
+        """Lock this version's document row until the transaction ends (PostgreSQL).
+
+        Numbering and publishing hold it, so two staff members saving or publishing at once
+        go one after the other; SQLite's IMMEDIATE transactions already serialize writers.
+        """
+        Document.objects.select_for_update().filter(pk=self.document_id).exists()
 
     @property
     def is_published(self):
@@ -245,17 +289,35 @@ class DocumentVersion(models.Model):
         return outline.build(self.body)
 
     def publish(self, user=None):
-        """Turn this draft into a published version, once; ValidationError if it may not be published yet."""
-        if self.is_published:
-            raise PublishedVersionError(f"{self}已发布。")
-        self.status = self.Status.PUBLISHED
-        try:
-            self.full_clean()
-        except ValidationError:
-            self.status = self.Status.DRAFT
-            raise
-        self.published_by = user
-        self.save()
+        """Turn this draft into a published version, once; ValidationError if it may not be published yet.
+
+        The document is locked first, and the checks are made under the lock with what is stored
+        now: of two staff members publishing at once, the second sees the first one's version
+        (and is refused if his draft did not start from it), and a draft already published by
+        someone else is refused (PublishedVersionError) rather than published again.
+        """
+        with transaction.atomic():
+            self.lock_document()
+            self.refuse_if_published_meanwhile()
+            self.status = self.Status.PUBLISHED
+            try:
+                self.full_clean()
+            except ValidationError:
+                self.status = self.Status.DRAFT
+                raise
+            self.published_by = user
+            self.save()
+
+    def refuse_if_published_meanwhile(self):
+        """PublishedVersionError if this version is published (in the database, whatever this copy says)."""
+        if self.pk is None:
+            return
+        stored = DocumentVersion.objects.filter(pk=self.pk).select_related("published_by").first()
+        if stored is not None and stored.is_published:
+            by = f"由{stored.published_by}" if stored.published_by else ""
+            at = timezone.localtime(stored.published_at)
+            when = f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+            raise PublishedVersionError(f"“{stored}”已于{when}{by}发布，不能再次发布。")
 
     def _differs_from(self, stored):
         return any(

@@ -129,7 +129,8 @@ class HistoryView(DocumentMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         versions = list(DocumentVersion.objects.filter(document=self.document).published().order_by("-number"))
-        for version, previous in zip(versions, [*versions[1:], None], strict=True):
+        # Not strict: a document with drafts only (seen by staff) has no version at all.
+        for version, previous in zip(versions, [*versions[1:], None], strict=False):
             version.previous = previous
         context = {
             "versions": versions,

@@ -7,14 +7,20 @@ editor or a hand-made POST sent. Templates may then mark it ``|safe``.
 """
 
 import html
-import os
 import re
-from datetime import date
+import uuid
+from pathlib import Path
 
 import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django_ckeditor_5.fields import CKEditor5Field
+
+from . import images
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -57,18 +63,32 @@ def _strip_heading_h1(value):
     return re.sub(r"<(/?)h1\b", r"<\1h2", value, flags=re.IGNORECASE)
 
 
+# Elements whose content is code, dropped together with their tags.
+DROPPED_WITH_CONTENT = {"script", "style"}
+
+# An opening <style>/<script> with no closing tag anywhere after it, and the text up to the next tag.
+_UNCLOSED_RAW_TEXT = re.compile(r"(<(style|script)\b[^>]*>)(?![\s\S]*?</\2\s*>)([^<]*)", re.IGNORECASE)
+
+
+def _close_raw_text(value):
+    # An HTML parser reads everything after an unclosed <style> as CSS, so the rest of
+    # the body would vanish with it: end such an element at the next tag instead.
+    return _UNCLOSED_RAW_TEXT.sub(r"\1\3</\2>", value)
+
+
 def sanitize_html(value):
     """Return ``value`` with everything outside the allow-list removed.
 
-    Scripts, styles, event handlers, ``javascript:``/``data:`` URLs, iframes
-    and unknown tags never survive; external links get ``rel="noopener
-    noreferrer"``.
+    Scripts and styles are dropped with their content (an unclosed one ends at
+    the next tag); event handlers, ``javascript:``/``data:`` URLs, iframes and
+    unknown tags never survive; external links get ``rel="noopener noreferrer"``.
     """
     if not value:
         return ""
     cleaned = nh3.clean(
-        _strip_heading_h1(value),
+        _close_raw_text(_strip_heading_h1(value)),
         tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes={"http", "https", "mailto", "tel"},
@@ -102,12 +122,51 @@ class RichTextField(CKEditor5Field):
         return value
 
 
-class EditorUploadStorage(FileSystemStorage):
-    """Editor uploads go to MEDIA_ROOT/uploads/<year>/<month>/, never overwriting.
+# Pictures uploaded in the editor: wide enough for any page of the site (bigger ones are scaled down).
+EDITOR_IMAGE_MAX_SIDE = 2400
 
+# Uploading a picture is part of writing one of these: it needs their add or change permission.
+EDITOR_MODELS = ["news.article", "association.documentversion", "members.member"]
+
+
+class EditorUploadStorage(FileSystemStorage):
+    """Editor uploads go to MEDIA_ROOT/uploads/<year>/<month>/<random>.<ext>.
+
+    Random names: the uploader's file name says nothing on the site and guesses nothing.
     Files are kept for ever: old document versions may still show them.
     """
 
     def save(self, name, content, max_length=None):
-        folder = f"uploads/{date.today():%Y/%m}"
-        return super().save(f"{folder}/{os.path.basename(name)}", content, max_length)
+        name = f"uploads/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{Path(name).suffix.lower()}"
+        return super().save(name, content, max_length)
+
+
+def may_upload_images(user):
+    """True for an active staff account that may add or change an article, a document version or a member."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return any(
+        user.has_perm(f"{app}.{action}_{model}")
+        for app, model in (label.split(".") for label in EDITOR_MODELS)
+        for action in ("add", "change")
+    )
+
+
+def store_editor_image(upload):
+    """Check a picture uploaded in the editor, rewrite it (``images.reencode``), store it; return its URL.
+
+    ValidationError, with the reason in Chinese, for anything that is not a JPEG, PNG, GIF
+    or WebP picture within the size and pixel limits.
+    """
+    extensions = settings.CKEDITOR_5_UPLOAD_FILE_TYPES
+    if upload is None or Path(upload.name).suffix.lower().lstrip(".") not in extensions:
+        raise ValidationError("只能上传 JPG、PNG、GIF 或 WebP 格式的图片。", code="extension")
+    limit = settings.CKEDITOR_5_MAX_FILE_SIZE * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            f"图片不能超过 {filesizeformat(limit)}，此文件为 {filesizeformat(upload.size)}。请压缩后再上传。",
+            code="file_too_large",
+        )
+    image = images.reencode(upload, max_side=EDITOR_IMAGE_MAX_SIDE)
+    storage = EditorUploadStorage()
+    return storage.url(storage.save(image.name, image))

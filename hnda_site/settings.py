@@ -212,11 +212,10 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 
 # --- Rich-text editor (CKEditor 5) -------------------------------------------
-# Only staff may upload; images only, checked by Pillow; 5 MB at most.
-CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+# Uploads go to our view (hnda_site.views.editor_upload): staff who may write articles, document
+# versions or members; these types, 5 MB at most, rewritten by Pillow (hnda_site.images).
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpg", "jpeg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = 5
-CKEDITOR_5_FILE_STORAGE = "hnda_site.richtext.EditorUploadStorage"
 CKEDITOR_5_CUSTOM_CSS = "css/editor.css"
 CKEDITOR_5_CONFIGS = {
     "default": {

@@ -34,7 +34,8 @@ urlpatterns = [
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
     path("admin/", admin.site.urls),
-    path("ckeditor5/", include("django_ckeditor_5.urls")),
+    # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
+    path("ckeditor5/image_upload/", views.editor_upload, name="ck_editor_5_upload_file"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("favicon.ico", views.favicon),
     path("healthz", views.health, name="health"),

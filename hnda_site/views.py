@@ -1,16 +1,17 @@
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView, TemplateView
 
 from news.models import Article
 
 from . import preferences
+from .richtext import may_upload_images, store_editor_image
 
 HOME_NEWS_COUNT = 8
 
@@ -87,3 +88,19 @@ def set_reading_preferences(request):
         high_contrast=None if contrast is None else contrast == preferences.HIGH_CONTRAST,
         secure=request.is_secure(),
     )
+
+
+@require_POST
+def editor_upload(request):
+    """Pictures inserted or pasted in the rich-text editor (its URL name is the one the editor posts to).
+
+    Answers in CKEditor 5's format: ``{"url": …}``, or ``{"error": {"message": …}}`` with 403 or 400.
+    """
+    if not may_upload_images(request.user):
+        message = "您没有上传图片的权限：需要文章、协会文件版本或会员单位的新增或修改权限。"
+        return JsonResponse({"error": {"message": message}}, status=403)
+    try:
+        url = store_editor_image(request.FILES.get("upload"))
+    except ValidationError as error:
+        return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
+    return JsonResponse({"url": url})

@@ -1,19 +1,20 @@
-"""Member logos: what may be uploaded, and shrinking big ones on upload.
+"""Member logos: what may be uploaded, and rewriting (and shrinking) them on upload.
 
 The admin's ImageField already refuses anything Pillow cannot read as an image;
-these rules add a size limit, a short list of web formats, and a maximum of
-600×600 pixels for what is stored (a logo is shown at most a few hundred pixels
-wide, and a phone should not download a 5 MB scan of it).
+these rules add a size limit, a short list of web formats, a pixel limit, and a
+maximum of 600×600 pixels for what is stored (a logo is shown at most a few hundred
+pixels wide, and a phone should not download a 5 MB scan of it). What is stored is
+rewritten by Pillow with only the pixels (``hnda_site.images``).
 """
 
-from io import BytesIO
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps
+
+from hnda_site import images
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 600
@@ -27,7 +28,7 @@ validate_logo_extension = FileExtensionValidator(
 
 
 def _is_new_upload(file):
-    # A stored logo was checked (and shrunk) when it was uploaded.
+    # A stored logo was checked (and rewritten) when it was uploaded.
     return file and not getattr(file, "_committed", True)
 
 
@@ -41,49 +42,22 @@ def validate_logo_size(file):
             code="file_too_large",
             params={"limit": filesizeformat(MAX_LOGO_BYTES), "size": filesizeformat(file.size)},
         )
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            width, height = image.size
-    except Exception:
-        # Not an image Pillow can read: the ImageField itself refuses it.
-        return
-    finally:
-        file.seek(0)
-    if width * height > MAX_LOGO_PIXELS:
-        raise ValidationError(
-            "标志图片的像素尺寸过大（%(width)s×%(height)s），请缩小后再上传。",
-            code="image_too_big",
-            params={"width": width, "height": height},
-        )
-
-
-_SAVE_FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "GIF": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
+    # Not an image Pillow can read (None): the ImageField itself refuses it.
+    images.pixel_size(file, MAX_LOGO_PIXELS)
 
 
 def shrink_logo(file, max_side=MAX_LOGO_SIDE):
-    """A copy of the uploaded image at most ``max_side`` pixels wide and high, or None if it fits.
+    """A new logo rewritten with only its pixels, at most ``max_side`` pixels wide and high.
 
-    The aspect ratio is kept and the image is turned upright (EXIF orientation).
-    JPEG and WebP stay as they are, a GIF becomes a PNG (its first frame).
+    The aspect ratio is kept and the image is turned upright (EXIF orientation); anything
+    else in the file (appended data, metadata) is dropped, see ``hnda_site.images``. JPEG,
+    PNG and WebP keep their format, a GIF becomes a PNG (its first frame). None for a
+    logo stored before, or one Pillow cannot decode after all (it is then kept as uploaded).
     """
     if not _is_new_upload(file):
         return None
     try:
-        file.seek(0)
-        with Image.open(file) as original:
-            if max(original.size) <= max_side or original.format not in _SAVE_FORMATS:
-                return None
-            save_format, extension = _SAVE_FORMATS[original.format]
-            image = ImageOps.exif_transpose(original)
-            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            if save_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            buffer = BytesIO()
-            options = {"quality": 88, "optimize": True} if save_format == "JPEG" else {}
-            image.save(buffer, format=save_format, **options)
-    except (OSError, ValueError, Image.DecompressionBombError):
+        rewritten = images.reencode(file, MAX_LOGO_PIXELS, max_side)
+    except ValidationError:
         return None
-    finally:
-        file.seek(0)
-    return ContentFile(buffer.getvalue(), name=f"{Path(file.name).stem}.{extension}")
+    return ContentFile(rewritten.read(), name=f"{Path(file.name).stem}{Path(rewritten.name).suffix}")

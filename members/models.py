@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.richtext import RichTextField
 from news.models import Article
 
@@ -105,7 +106,7 @@ class Member(models.Model):
     )
     address = models.CharField("地址", max_length=200, blank=True)
     introduction = RichTextField("简介", blank=True)
-    joined_on = models.DateField("入会日期", null=True, blank=True)
+    joined_on = models.DateField("入会日期", null=True, blank=True, validators=[PlausibleDateValidator(years_ahead=1)])
     order = models.PositiveIntegerField(
         "排序", default=0, help_text="同一职务内数字小的排在前面；数字相同的按名称排列。"
     )
@@ -125,6 +126,11 @@ class Member(models.Model):
                 name="member_unique_name",
                 violation_error_message="已有名称相同的会员单位。",
                 violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=plausible_range("joined_on"),
+                name="member_joined_on_plausible",
+                violation_error_message="入会日期应在1949年至2100年之间。",
             ),
         ]
         indexes = [

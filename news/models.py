@@ -6,8 +6,9 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import staff_member_field
-from hnda_site.richtext import RichTextField, summarize
+from hnda_site.richtext import RichTextField, sanitize_html, summarize
 
 # User agents of crawlers and link checkers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
@@ -113,6 +114,7 @@ class Article(models.Model):
         "发布时间",
         null=True,
         blank=True,
+        validators=[PlausibleDateValidator()],
         help_text="留空则在发布时取当前时间；填写将来的时间即为定时发布，到时自动出现在网站上。",
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -136,6 +138,13 @@ class Article(models.Model):
             models.Index(fields=["status", "-pinned", "-published_at", "-id"], name="article_list_idx"),
             models.Index(fields=["category", "status", "-published_at"], name="article_category_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=plausible_range("published_at", with_time=True),
+                name="article_published_at_plausible",
+                violation_error_message="发布时间应在1949年至2100年之间。",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -144,6 +153,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if not self.summary.strip():
+            # From the text a visitor will read: never from a script or style the sanitizer drops.
+            self.body = sanitize_html(self.body)
             self.summary = summarize(self.body)
         super().save(*args, **kwargs)
 

@@ -1045,3 +1045,10 @@ def test_sitemap_lists_the_current_page_of_published_documents(intro, charter, m
     (entry,) = DocumentSitemap().get_urls(site=type("Site", (), {"domain": "example.org", "name": ""})())
     assert entry["location"] == "http://testserver/about/intro/"  # settings.SITE_URL, not the request's site
     assert entry["lastmod"] == version.published_at
+
+
+def test_history_of_a_document_with_only_drafts_is_shown_to_staff(staff_client, charter, make_version):
+    make_version(charter, published=False)
+    response = staff_client.get("/about/charter/history/")
+    assert response.status_code == 200
+    assert "这份文件还没有已发布的版本。" in response.content.decode()

@@ -1035,12 +1035,13 @@ def test_big_logo_is_shrunk_keeping_its_proportions(make_member, settings):
         assert stored.format == "JPEG"
 
 
-def test_small_logo_is_stored_as_uploaded(make_member):
+def test_small_logo_keeps_its_size_and_pixels_but_nothing_appended(make_member):
     upload = png_upload(size=(200, 100))
-    original = upload.read()
-    upload.seek(0)
+    upload = SimpleUploadedFile("logo.png", upload.read() + b"<script>alert(1)</script>", content_type="image/png")
     member = make_member("园区", logo=upload)
-    assert Path(member.logo.path).read_bytes() == original
+    with Image.open(member.logo.path) as stored:
+        assert (stored.format, stored.size, stored.getpixel((5, 5))) == ("PNG", (200, 100), (11, 79, 138))
+    assert b"<script>" not in Path(member.logo.path).read_bytes()
 
 
 # --- Seed content -----------------------------------------------------------------------

@@ -87,3 +87,27 @@ def test_html_to_text_one_line_per_block():
 def test_summarize_cuts_with_ellipsis():
     assert summarize("<p>" + "字" * 200 + "</p>", length=10) == "字" * 9 + "…"
     assert summarize("<p>短</p>") == "短"
+
+
+def test_script_and_style_are_dropped_with_their_content():
+    dirty = "<p>前</p><script>alert('脚本')</script><style>p{color:red}</style><p>后</p>"
+    assert sanitize_html(dirty) == "<p>前</p><p>后</p>"
+
+
+@pytest.mark.parametrize("tag", ["style", "STYLE", "script"])
+def test_unclosed_style_or_script_does_not_swallow_the_rest(tag):
+    dirty = f"<p>第一段</p><{tag}>p{{color:red}}<p>第二段</p><p>第三段</p>"
+    assert sanitize_html(dirty) == "<p>第一段</p><p>第二段</p><p>第三段</p>"
+
+
+def test_closed_script_with_a_less_than_sign_is_dropped_whole():
+    assert sanitize_html("<p>甲</p><script>if (a<b) { leak(); }</script><p>乙</p>") == "<p>甲</p><p>乙</p>"
+
+
+def test_automatic_summary_never_contains_script_or_style_text(category):
+    from news.models import Article
+
+    article = Article.objects.create(
+        title="摘要", category=category, body="<p>开头</p><script>alert('秘密')</script><style>.x{}</style><p>结尾</p>"
+    )
+    assert article.summary == "开头 结尾"

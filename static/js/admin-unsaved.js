@@ -4,26 +4,47 @@
  * - While typing, a copy of the form is kept in this browser (localStorage).
  *   If the save does not go through (session expired, network down, browser
  *   closed), reopening the form offers to restore that copy.
- * - Once the admin reports a successful save, submitted copies are removed.
+ * - Copies belong to the staff account that typed them (the admin's template
+ *   gives the account's id in this script's data-user): another account on the
+ *   same browser is never offered them.
+ * - Password and secret fields (passwords, tokens, one-time codes) are never copied.
+ * - Logging out removes every copy of the account; a successful save removes
+ *   the copy of the form that was submitted.
  */
 (function () {
   "use strict";
-  var PREFIX = "hnda:unsaved:";
-  var SKIP = { csrfmiddlewaretoken: true };
+  var PREFIX = "hnda:draft:";
+  // Copies from before they were kept per account (and could hold passwords): removed.
+  var OLD_PREFIX = "hnda:unsaved:";
+  // The form this tab submitted last, until the admin says it was saved.
+  var PENDING = "hnda:draft-pending";
+  var SECRET_NAME = /password|secret|token|otp/i;
+  var SECRET_AUTOCOMPLETE = /password|one-time-code/i;
 
-  function storage() {
-    try { return window.localStorage; } catch (e) { return null; }
+  var script = document.currentScript;
+  var user = script ? script.getAttribute("data-user") : "";
+  // Set while logging out: no copy is taken any more (unless the staff member stays and types on).
+  var loggingOut = false;
+
+  function storage(name) {
+    try { return window[name]; } catch (e) { return null; }
   }
 
-  function clearSubmittedCopies(store) {
+  function userPrefix() {
+    return PREFIX + user + ":";
+  }
+
+  function removeKeys(store, startsWith) {
     for (var i = store.length - 1; i >= 0; i--) {
       var key = store.key(i);
-      if (key && key.indexOf(PREFIX) === 0) {
-        try {
-          if (JSON.parse(store.getItem(key)).submitted) { store.removeItem(key); }
-        } catch (e) { store.removeItem(key); }
-      }
+      if (key && key.indexOf(startsWith) === 0) { store.removeItem(key); }
     }
+  }
+
+  function isSecret(field) {
+    return field.type === "password" ||
+      SECRET_NAME.test(field.name) ||
+      SECRET_AUTOCOMPLETE.test(field.getAttribute("autocomplete") || "");
   }
 
   function editorFor(field) {
@@ -33,7 +54,7 @@
   function collect(form) {
     var values = {};
     Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name || SKIP[field.name] || field.type === "file" || field.type === "submit") { return; }
+      if (!field.name || isSecret(field) || field.type === "file" || field.type === "submit") { return; }
       var editor = editorFor(field);
       if (editor) { values[field.name] = editor.getData(); }
       else if (field.type === "checkbox" || field.type === "radio") {
@@ -45,7 +66,7 @@
 
   function restore(form, values) {
     Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name || !(field.name in values) && field.type !== "checkbox") { return; }
+      if (!field.name || isSecret(field) || !(field.name in values) && field.type !== "checkbox") { return; }
       var editor = editorFor(field);
       if (editor) { editor.setData(values[field.name]); }
       else if (field.type === "checkbox" || field.type === "radio") { field.checked = values[field.name] === field.value; }
@@ -82,8 +103,8 @@
     });
   }
 
-  function watch(form, store) {
-    var key = PREFIX + window.location.pathname;
+  function watch(form, store, tab) {
+    var key = userPrefix() + window.location.pathname;
     var initial = JSON.stringify(collect(form));
     var last = initial;
     var submitting = false;
@@ -96,6 +117,7 @@
       } catch (e) { store.removeItem(key); }
     }
     function snapshot(submitted) {
+      if (loggingOut) { return; }
       var current = JSON.stringify(collect(form));
       if (current === initial && !submitted) { return; }
       last = current;
@@ -107,6 +129,7 @@
     form.addEventListener("submit", function () {
       submitting = true;
       snapshot(true);
+      if (tab) { tab.setItem(PENDING, key); }
     });
     window.addEventListener("beforeunload", function (event) {
       if (!submitting && JSON.stringify(collect(form)) !== initial) {
@@ -117,10 +140,29 @@
     });
   }
 
-  var store = storage();
+  var store = storage("localStorage");
   if (!store) { return; }
-  // This script is deferred: the document is parsed, so the messages are there.
-  if (document.querySelector(".messagelist .success")) { clearSubmittedCopies(store); }
+  var tab = storage("sessionStorage");
+  removeKeys(store, OLD_PREFIX);
+  if (!user) { return; }  // not logged in (login page, logged-out page): nothing to keep
+
+  // This script is deferred: the document is parsed, so the messages and the logout form are there.
+  if (tab && document.querySelector(".messagelist .success")) {
+    var saved = tab.getItem(PENDING);
+    if (saved && saved.indexOf(userPrefix()) === 0) { store.removeItem(saved); }
+    tab.removeItem(PENDING);
+  }
+  var logout = document.getElementById("logout-form");
+  if (logout) {
+    logout.addEventListener("submit", function () {
+      loggingOut = true;
+      removeKeys(store, userPrefix());
+      if (tab) { tab.removeItem(PENDING); }
+    });
+    // Logging out was cancelled ("leave this page?"): copies are taken again.
+    document.addEventListener("input", function () { loggingOut = false; }, true);
+  }
+
   window.addEventListener("load", function () {
     var form = document.querySelector("#content-main form[id$='_form']");
     if (!form) { return; }
@@ -129,7 +171,7 @@
     var tries = 0;
     (function whenEditorsReady() {
       var ready = Array.prototype.every.call(textareas, function (area) { return editorFor(area); });
-      if (ready || ++tries > 100) { watch(form, store); } else { window.setTimeout(whenEditorsReady, 100); }
+      if (ready || ++tries > 100) { watch(form, store, tab); } else { window.setTimeout(whenEditorsReady, 100); }
     })();
   });
 })();
