@@ -4,6 +4,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from hnda_site.richtext import RichTextField
 from news.models import Article
@@ -114,6 +115,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "order", "name"]
