@@ -1,9 +1,10 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+
+from hnda_site.admin_mixins import ConcurrentEditForm, StaffEditAdmin
 
 from . import outline
 from .models import Document, DocumentVersion
@@ -33,7 +34,7 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(StaffEditAdmin):
     list_display = ["title", "current_version", "current_effective_date", "draft_count", "order", "new_version_link"]
     list_editable = ["order"]
     search_fields = ["title", "full_title", "slug"]
@@ -61,7 +62,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}?document={}">以现行文本新建版本</a>', url, document.pk)
 
 
-class DocumentVersionForm(forms.ModelForm):
+class DocumentVersionForm(ConcurrentEditForm):
     """Saving with 保存并发布 validates the version as published (the charter needs 生效日期 and 修改说明)."""
 
     class Meta:
@@ -74,9 +75,13 @@ class DocumentVersionForm(forms.ModelForm):
             self.instance.status = DocumentVersion.Status.PUBLISHED
         return cleaned
 
+    def has_changed(self):
+        # Publishing is a change even when the text is not.
+        return PUBLISH_BUTTON in self.data or super().has_changed()
+
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(admin.ModelAdmin):
+class DocumentVersionAdmin(StaffEditAdmin):
     """Drafts are edited here; a published version is shown read-only and cannot be deleted.
 
     "以现行文本新建版本" opens the add form with the current text (or, with ``from=N``, version N's).
@@ -98,11 +103,9 @@ class DocumentVersionAdmin(admin.ModelAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return self.fieldsets[:-1]  # a new version has no record yet
-        if obj.is_published:
+        if obj is not None and obj.is_published:
             return [(None, {"fields": ["document", "text"]}), *self.fieldsets[1:]]
-        return self.fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # A draft stays with its document (its number belongs to that document).
@@ -139,10 +142,9 @@ class DocumentVersionAdmin(admin.ModelAdmin):
         return initial
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
         if obj.is_published:
             obj.published_by = request.user
+            obj._change_reason = "发布版本"
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -16,8 +16,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
-from hnda_site.models import staff_member_field
+from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text
 
 from . import outline
@@ -42,7 +43,7 @@ class DocumentQuerySet(models.QuerySet):
         )
 
 
-class Document(models.Model):
+class Document(EditVersioned):
     slug = models.SlugField(
         "网址名",
         max_length=50,
@@ -64,6 +65,7 @@ class Document(models.Model):
     )
 
     objects = DocumentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -123,7 +125,7 @@ class DocumentVersionQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(EditVersioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
@@ -150,6 +152,7 @@ class DocumentVersion(models.Model):
     created_by = staff_member_field("创建人")
 
     objects = DocumentVersionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document_id", "-number"]
@@ -255,6 +258,9 @@ class DocumentVersion(models.Model):
             self.status = self.Status.DRAFT
             raise
         self.published_by = user
+        self._change_reason = "发布版本"
+        if user is not None:
+            self._history_user = user
         self.save()
 
     def _differs_from(self, stored):

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .admin_mixins import StaffEditAdmin
 from .models import SiteSettings
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(StaffEditAdmin):
     """One record: the list goes straight to it; it cannot be added twice or deleted."""
 
     fieldsets = [

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from hnda_site.models import EditVersioned
 from hnda_site.richtext import RichTextField
 from news.models import Article
 
@@ -31,7 +32,7 @@ class MemberQuerySet(models.QuerySet):
         return self.only("id", "name", "short_name", "city", "level", "kind", "role", "order", "logo")
 
 
-class Member(models.Model):
+class Member(EditVersioned):
     class City(models.TextChoices):
         """Hunan's 14 市州, in the official order."""
 

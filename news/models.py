@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from hnda_site.models import staff_member_field
+from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, summarize
 
 # User agents of crawlers and link checkers; their visits do not count as views.
@@ -33,8 +34,12 @@ def validate_category_slug(value):
 # Paths under /news/ that are not categories.
 RESERVED_SLUGS = {"feed"}
 
+# Days without a new article after which the 内容检查 dashboard warns (per 栏目, editable).
+DEFAULT_STALE_AFTER_DAYS = 30
+NOTICE_STALE_AFTER_DAYS = 90
 
-class Category(models.Model):
+
+class Category(EditVersioned):
     name = models.CharField("名称", max_length=50, unique=True)
     english_name = models.CharField("英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS")
     slug = models.SlugField(
@@ -45,6 +50,14 @@ class Category(models.Model):
         help_text="用于网址的英文名，例如 park-express；只含小写字母、数字和连字符。",
     )
     order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
+    stale_after_days = models.PositiveIntegerField(
+        "提醒更新天数",
+        default=DEFAULT_STALE_AFTER_DAYS,
+        help_text="栏目超过这么多天没有新文章时，后台首页“内容检查”会提醒。新闻类一般 30 天；"
+        "名称含“通知”的栏目（如通知公告）新建时默认 90 天。",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -53,6 +66,11 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.stale_after_days == DEFAULT_STALE_AFTER_DAYS and "通知" in self.name:
+            self.stale_after_days = NOTICE_STALE_AFTER_DAYS
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:category", args=[self.slug])
@@ -101,7 +119,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Article(models.Model):
+class Article(EditVersioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
@@ -127,6 +145,7 @@ class Article(models.Model):
     updated_by = staff_member_field("最后修改人")
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["view_count"])
 
     class Meta:
         ordering = ["-pinned", "-published_at", "-id"]
