@@ -46,14 +46,30 @@ def chinese_date(day):
 
 
 def describe_changes(old_record, new_record):
-    """[(label, old, new), …] between two historical records of the same object, in field order."""
-    delta = new_record.diff_against(old_record, foreign_keys_are_objs=True)
-    changed = {change.field: change for change in delta.changes}
+    """[(label, old, new), …] between two historical records of the same object, in field order.
+
+    Compared here rather than with simple-history's ``diff_against``, which skips fields that are
+    not editable in forms (the 状态 a document version gets by publishing, 创建人…).
+    """
     rows = []
-    for field in new_record.instance_type._meta.concrete_fields:
-        change = changed.get(field.attname) or changed.get(field.name)
-        if change is None or field.name in IGNORED_FIELDS:
+    for field in new_record.tracked_fields:
+        if field.name in IGNORED_FIELDS:
             continue
-        label = capfirst(field.verbose_name)
-        rows.append((label, display_value(field, change.old), display_value(field, change.new)))
+        before, after = getattr(old_record, field.attname), getattr(new_record, field.attname)
+        if before == after:
+            continue
+        if field.is_relation:
+            before = _related(old_record, field) if before is not None else None
+            after = _related(new_record, field) if after is not None else None
+        old, new = display_value(field, before), display_value(field, after)
+        if old != new:  # e.g. only the microseconds of a time, which nobody sees
+            rows.append((capfirst(field.verbose_name), old, new))
     return rows
+
+
+def _related(record, field):
+    """The related object's name, or “已删除（编号 N）” when it is gone."""
+    try:
+        return getattr(record, field.name)
+    except field.related_model.DoesNotExist:
+        return f"已删除（编号 {getattr(record, field.attname)}）"

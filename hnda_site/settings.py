@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "import_export",
     # Audit trail (issue 8): every staff change with old and new values.
     "simple_history",
+    "audit",
     "hnda_site",
     "news",
     "association",
