@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from django.urls import reverse
 
 from association.models import Document, DocumentVersion
 from members.models import Member
