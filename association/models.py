@@ -42,6 +42,10 @@ class DocumentQuerySet(models.QuerySet):
             draft_count=Count("versions", filter=Q(versions__status=DocumentVersion.Status.DRAFT)),
         )
 
+    def current_without_effective_date(self):
+        """Documents whose current version has no 生效日期 (the dashboard asks staff to fill it in)."""
+        return self.with_current().filter(current_number__isnull=False, current_effective_date__isnull=True)
+
 
 class Document(EditVersioned):
     slug = models.SlugField(

@@ -27,6 +27,10 @@ class MemberQuerySet(models.QuerySet):
             condition &= Q(name__icontains=word) | Q(short_name__icontains=word)
         return self.filter(condition)
 
+    def incomplete(self):
+        """Active members missing a logo, a website or an introduction (简介)."""
+        return self.active().filter(Q(logo="") | Q(website="") | Q(introduction=""))
+
     def for_list(self):
         """What a directory card shows, without the (long) introduction."""
         return self.only("id", "name", "short_name", "city", "level", "kind", "role", "order", "logo")
@@ -155,6 +159,12 @@ class Member(EditVersioned):
     def display_name(self):
         """The short name where there is one (breadcrumbs, placeholders), else the full name."""
         return self.short_name or self.name
+
+    @property
+    def missing_details(self):
+        """What the member page lacks, for the 内容检查 dashboard: 标志, 网址, 简介."""
+        details = {"标志": self.logo, "网址": self.website, "简介": self.introduction}
+        return [label for label, value in details.items() if not value]
 
     @property
     def level_label(self):

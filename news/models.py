@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -39,6 +39,19 @@ DEFAULT_STALE_AFTER_DAYS = 30
 NOTICE_STALE_AFTER_DAYS = 90
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_latest_public(self):
+        """Each 栏目 with ``latest_public_at`` (its newest public article's 发布时间) and ``public_count``."""
+        public = Q(
+            articles__status=Article.Status.PUBLISHED,
+            articles__published_at__lte=timezone.now(),
+        )
+        return self.annotate(
+            latest_public_at=Max("articles__published_at", filter=public),
+            public_count=Count("articles", filter=public),
+        )
+
+
 class Category(EditVersioned):
     name = models.CharField("名称", max_length=50, unique=True)
     english_name = models.CharField("英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS")
@@ -57,6 +70,7 @@ class Category(EditVersioned):
         "名称含“通知”的栏目（如通知公告）新建时默认 90 天。",
     )
 
+    objects = CategoryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -75,6 +89,17 @@ class Category(EditVersioned):
     def get_absolute_url(self):
         return reverse("news:category", args=[self.slug])
 
+    @property
+    def stale_days(self):
+        """Days since the newest public article (needs ``with_latest_public``); None when there is none."""
+        if self.latest_public_at is None:
+            return None
+        return (timezone.now() - self.latest_public_at).days
+
+    @property
+    def is_stale(self):
+        return self.stale_days is not None and self.stale_days > self.stale_after_days
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -87,6 +112,10 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Published articles whose 发布时间 is still in the future."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts_untouched_since(self, moment):
+        """Drafts nobody has saved since ``moment`` (the dashboard's 搁置的草稿)."""
+        return self.drafts().filter(updated_at__lt=moment)
 
     def for_list(self):
         """What a list row shows, without the (large) body."""
