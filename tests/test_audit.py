@@ -1,5 +1,6 @@
 """Audit trail, stale-form refusal, truthful status and the shared admin mixins (issue 8)."""
 
+import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,8 @@ import pytest
 import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from import_export.formats import base_formats
@@ -19,6 +22,7 @@ from members.resources import MemberResource
 from news.models import Article, Category
 
 from .admin_forms import form_data
+from .conftest import BROWSER_USER_AGENT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MEMBER_HEADERS = "名称,简称,市州,级别,类型,协会职务,网址,地址,入会日期,排序,启用"
@@ -287,3 +291,36 @@ def test_created_and_updated_by_are_recorded(staff_client, other_staff_client, a
 def test_a_notices_category_defaults_to_ninety_days(db):
     assert Category.objects.create(name="通知公告", slug="notices").stale_after_days == 90
     assert Category.objects.create(name="协会动态", slug="dynamics").stale_after_days == 30
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_the_same_form_let_only_one_through(admin_user, make_article):
+    """Real concurrent requests on PostgreSQL: the row lock makes the second save see the first."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (.ci/run); SQLite serializes writers")
+    article = make_article("同时打开")
+    first = Client(HTTP_USER_AGENT=BROWSER_USER_AGENT)
+    first.force_login(admin_user)
+    opened = form_data(first.get(change_url(article)))
+    threads = 4
+    barrier = threading.Barrier(threads)
+    statuses = []
+
+    def save(number):
+        client = Client(HTTP_USER_AGENT=BROWSER_USER_AGENT)
+        client.force_login(admin_user)
+        barrier.wait()
+        try:
+            statuses.append(client.post(change_url(article), {**opened, "title": f"第{number}个"}).status_code)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=save, args=[number]) for number in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(statuses) == [200] * (threads - 1) + [302]
+    article.refresh_from_db()
+    assert article.edit_version == 1
