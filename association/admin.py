@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from hnda_site.admin_mixins import ConcurrentEditForm, StaffEditAdmin
+
 from . import outline
 from .models import Document, DocumentVersion, PublishedVersionError
 
@@ -35,7 +37,7 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(StaffEditAdmin):
     list_display = ["title", "current_version", "current_effective_date", "draft_count", "order", "new_version_link"]
     list_editable = ["order"]
     search_fields = ["title", "full_title", "slug"]
@@ -63,7 +65,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}?document={}">以现行文本新建版本</a>', url, document.pk)
 
 
-class DocumentVersionForm(forms.ModelForm):
+class DocumentVersionForm(ConcurrentEditForm):
     """Saving with 保存并发布 validates the version as published (the charter needs 生效日期 and 修改说明)."""
 
     class Meta:
@@ -77,9 +79,13 @@ class DocumentVersionForm(forms.ModelForm):
             self.instance.status = DocumentVersion.Status.PUBLISHED
         return cleaned
 
+    def has_changed(self):
+        # Publishing is a change even when the text is not.
+        return PUBLISH_BUTTON in self.data or super().has_changed()
+
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(admin.ModelAdmin):
+class DocumentVersionAdmin(StaffEditAdmin):
     """Drafts are edited here; a published version is shown read-only and cannot be deleted.
 
     "以现行文本新建版本" opens the add form with the current text (or, with ``from=N``, version N's).
@@ -119,7 +125,7 @@ class DocumentVersionAdmin(admin.ModelAdmin):
             return [(None, {"fields": ["document", "body", "based_on"]}), *self.fieldsets[1:-1]]
         if obj.is_published:
             return [(None, {"fields": ["document", "text"]}), *self.fieldsets[1:]]
-        return self.fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # A draft stays with its document (its number belongs to that document) and with its base.
@@ -186,10 +192,9 @@ class DocumentVersionAdmin(admin.ModelAdmin):
         return DocumentVersion(document_id=int(document_id)) if document_id.isdigit() else None
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
         if obj.is_published:
             obj.published_by = request.user
+            obj._change_reason = "发布版本"
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from simple_history.models import HistoricalRecords
 
 from hnda_site.dates import PlausibleDateValidator, plausible_range
-from hnda_site.models import staff_member_field
+from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text
 
 from . import outline
@@ -43,8 +44,12 @@ class DocumentQuerySet(models.QuerySet):
             draft_count=Count("versions", filter=Q(versions__status=DocumentVersion.Status.DRAFT)),
         )
 
+    def current_without_effective_date(self):
+        """Documents whose current version has no 生效日期 (the dashboard asks staff to fill it in)."""
+        return self.with_current().filter(current_number__isnull=False, current_effective_date__isnull=True)
 
-class Document(models.Model):
+
+class Document(EditVersioned):
     slug = models.SlugField(
         "网址名",
         max_length=50,
@@ -66,6 +71,7 @@ class Document(models.Model):
     )
 
     objects = DocumentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -125,7 +131,7 @@ class DocumentVersionQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(EditVersioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
@@ -159,6 +165,7 @@ class DocumentVersion(models.Model):
     created_by = staff_member_field("创建人")
 
     objects = DocumentVersionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document_id", "-number"]
@@ -306,6 +313,9 @@ class DocumentVersion(models.Model):
                 self.status = self.Status.DRAFT
                 raise
             self.published_by = user
+            self._change_reason = "发布版本"
+            if user is not None:
+                self._history_user = user
             self.save()
 
     def refuse_if_published_meanwhile(self):

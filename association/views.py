@@ -28,14 +28,21 @@ def parse_number(value):
     return int(value) if re.fullmatch(r"[0-9]{1,9}", value or "") and int(value) > 0 else None
 
 
+def can_preview(user):
+    """Drafts are shown to staff who may change document versions, not to every staff account."""
+    return user.is_staff and user.has_perm("association.change_documentversion")
+
+
 class DocumentMixin:
     """The document named in the URL (404 if unknown) and every document, for the section nav: one query.
 
-    The public sees documents and versions once published; staff also see drafts (a preview).
+    The public sees documents and versions once published; staff who may change versions also see
+    drafts (a preview).
     """
 
     def dispatch(self, request, *args, **kwargs):
-        documents = Document.objects.all() if request.user.is_staff else Document.objects.live()
+        self.preview = can_preview(request.user)
+        documents = Document.objects.all() if self.preview else Document.objects.live()
         self.documents = list(documents)
         self.document = next((d for d in self.documents if d.slug == kwargs["slug"]), None)
         if self.document is None:
@@ -44,7 +51,7 @@ class DocumentMixin:
 
     def versions(self):
         versions = DocumentVersion.objects.filter(document=self.document)
-        return versions if self.request.user.is_staff else versions.published()
+        return versions if self.preview else versions.published()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(document=self.document, documents=self.documents, **kwargs)
@@ -72,7 +79,7 @@ class DocumentView(DocumentMixin, DetailView):
         if self.day:
             return versions.in_force_on(self.day).first()
         current = versions.published().order_by("-number").first()
-        if current is None and not self.request.user.is_staff:
+        if current is None and not self.preview:
             raise Http404("这份文件还没有发布。")
         return current
 

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 def staff_member_field(verbose_name):
@@ -15,7 +17,29 @@ def staff_member_field(verbose_name):
     )
 
 
-class SiteSettings(models.Model):
+class EditVersioned(models.Model):
+    """A record staff edit in the admin: every save adds one to ``edit_version``.
+
+    The admin form carries the number it was opened with; a save from a form whose number is
+    no longer the stored one is refused (see ``hnda_site.admin_mixins.ConcurrentEditForm``).
+    Bulk actions and imports save each record, so they move the number on too.
+    """
+
+    edit_version = models.PositiveIntegerField("编辑版本", default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.edit_version = (self.edit_version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "edit_version"}
+        super().save(*args, **kwargs)
+
+
+class SiteSettings(EditVersioned):
     """The one record of site-wide text that staff edit: name, contacts, footer."""
 
     name = models.CharField("网站名称", max_length=100, default="湖南省开发区协会")
@@ -45,6 +69,8 @@ class SiteSettings(models.Model):
         help_text="在微信等转发网页时显示的图片（没有封面图片的文章也用它）。建议 1200×630 像素的 JPG 或 PNG；"
         "留空则用网站自带的标志图片。",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "网站设置"
@@ -88,3 +114,35 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class LinkCheck(models.Model):
+    """One run of ``manage.py check_links``: when it ran and how many internal links it followed."""
+
+    finished_at = models.DateTimeField("检查时间", default=timezone.now)
+    links_checked = models.PositiveIntegerField("检查的链接数", default=0)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        verbose_name = "链接检查"
+        verbose_name_plural = "链接检查"
+
+    def __str__(self):
+        return f"链接检查 {timezone.localtime(self.finished_at):%Y-%m-%d %H:%M}"
+
+
+class BrokenLink(models.Model):
+    """An internal link in a body (article, document version, member 简介) that leads to no page."""
+
+    check_run = models.ForeignKey(LinkCheck, on_delete=models.CASCADE, related_name="broken_links")
+    source_title = models.CharField("所在页面", max_length=300)
+    source_admin_url = models.CharField("修改地址", max_length=300)
+    href = models.CharField("链接", max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "失效链接"
+        verbose_name_plural = "失效链接"
+
+    def __str__(self):
+        return f"{self.source_title}: {self.href}"

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_ckeditor_5",
     "import_export",
+    # Audit trail (issue 8): every staff change with old and new values.
+    "simple_history",
+    "audit",
     "hnda_site",
     "news",
     "association",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "hnda_site.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit trail: records which staff account made each change (after authentication).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -10,6 +10,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm, ImportForm
 
+from hnda_site.admin_mixins import StaffEditAdmin, save_each
+
 from .models import Member
 from .resources import COLUMN_HELP, MemberResource, csv_bytes_as_utf8, import_template
 
@@ -27,7 +29,7 @@ class MemberImportForm(ImportForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ImportExportModelAdmin):
+class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     list_display = ["logo_thumbnail", "name", "short_name", "city", "level_display", "kind", "role", "order", "active"]
     list_display_links = ["name"]
     list_editable = ["order"]
@@ -52,6 +54,8 @@ class MemberAdmin(ImportExportModelAdmin):
     import_template_name = "admin/members/member/import.html"
     # Excel opens a UTF-8 CSV correctly only with a byte order mark.
     to_encoding = "utf-8-sig"
+    # Each imported change is in the history (操作记录) with a Chinese reason instead.
+    skip_admin_log = True
 
     class Media:
         css = {"all": ["members/admin.css"]}
@@ -74,17 +78,13 @@ class MemberAdmin(ImportExportModelAdmin):
 
     @admin.action(description="在网站上显示所选单位（启用）", permissions=["change"])
     def show_on_site(self, request, queryset):
-        count = queryset.update(active=True, updated_at=timezone.now())
+        count = save_each(request, queryset, "批量操作：显示", active=True)
         self.message_user(request, f"已启用 {count} 个会员单位。", messages.SUCCESS)
 
     @admin.action(description="不在网站上显示所选单位（停用）", permissions=["change"])
     def hide_from_site(self, request, queryset):
-        count = queryset.update(active=False, updated_at=timezone.now())
+        count = save_each(request, queryset, "批量操作：隐藏", active=False)
         self.message_user(request, f"已停用 {count} 个会员单位。", messages.SUCCESS)
-
-    def get_fieldsets(self, request, obj=None):
-        # A new member has no record yet.
-        return self.fieldsets if obj else self.fieldsets[:-1]
 
     def get_urls(self):
         template = path(

@@ -4,8 +4,10 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from hnda_site.dates import PlausibleDateValidator, plausible_range
+from hnda_site.models import EditVersioned
 from hnda_site.richtext import RichTextField
 from news.models import Article
 
@@ -26,12 +28,16 @@ class MemberQuerySet(models.QuerySet):
             condition &= Q(name__icontains=word) | Q(short_name__icontains=word)
         return self.filter(condition)
 
+    def incomplete(self):
+        """Active members missing a logo, a website or an introduction (简介)."""
+        return self.active().filter(Q(logo="") | Q(website="") | Q(introduction=""))
+
     def for_list(self):
         """What a directory card shows, without the (long) introduction."""
         return self.only("id", "name", "short_name", "city", "level", "kind", "role", "order", "logo")
 
 
-class Member(models.Model):
+class Member(EditVersioned):
     class City(models.TextChoices):
         """Hunan's 14 市州, in the official order."""
 
@@ -115,6 +121,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "order", "name"]
@@ -158,6 +165,12 @@ class Member(models.Model):
     def display_name(self):
         """The short name where there is one (breadcrumbs, placeholders), else the full name."""
         return self.short_name or self.name
+
+    @property
+    def missing_details(self):
+        """What the member page lacks, for the 内容检查 dashboard: 标志, 网址, 简介."""
+        details = {"标志": self.logo, "网址": self.website, "简介": self.introduction}
+        return [label for label, value in details.items() if not value]
 
     @property
     def level_label(self):

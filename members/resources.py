@@ -203,6 +203,12 @@ class MemberResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def before_save_instance(self, instance, row, **kwargs):
+        """Each member the import adds or changes gets its own history row (操作记录), with the importer."""
+        instance._change_reason = "通过导入新增" if instance._state.adding else "通过导入修改"
+        if kwargs.get("user") is not None:
+            instance._history_user = kwargs["user"]
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """As import-export does, with each error under its Chinese column name."""
         try:

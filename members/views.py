@@ -26,13 +26,18 @@ class MemberListView(ListView):
 
 
 class MemberDetailView(DetailView):
-    """One member. Staff may preview a member that is not shown on the website."""
+    """One member. Staff who may change members preview one that is not shown on the website."""
 
     template_name = "members/member_detail.html"
     context_object_name = "member"
 
     def get_queryset(self):
-        return Member.objects.all() if self.request.user.is_staff else Member.objects.active()
+        user = self.request.user
+        return (
+            Member.objects.all()
+            if user.is_staff and user.has_perm("members.change_member")
+            else Member.objects.active()
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(related_articles=self.object.related_articles(), **kwargs)

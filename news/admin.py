@@ -1,20 +1,24 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from hnda_site.admin_mixins import StaffEditAdmin, save_each
+from hnda_site.changes import chinese_date
+
 from .models import Article, Category
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "english_name", "slug", "order"]
+class CategoryAdmin(StaffEditAdmin):
+    list_display = ["name", "english_name", "slug", "order", "stale_after_days"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["english_name"]}
     search_fields = ["name", "slug"]
+    fields = ["name", "english_name", "slug", "order", "stale_after_days"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "category", "status", "published_at", "view_count", "pinned"]
+class ArticleAdmin(StaffEditAdmin):
+    list_display = ["title", "category", "status_display", "published_at", "view_count", "pinned"]
     list_display_links = ["title"]
     list_filter = ["status", "category", "pinned", "published_at"]
     list_select_related = ["category"]
@@ -29,10 +33,6 @@ class ArticleAdmin(admin.ModelAdmin):
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
-    def get_fieldsets(self, request, obj=None):
-        # A new article has no record yet: show that part only when editing.
-        return self.fieldsets if obj else self.fieldsets[:-1]
-
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         first_category = Category.objects.first()
@@ -40,34 +40,33 @@ class ArticleAdmin(admin.ModelAdmin):
             initial["category"] = first_category.pk
         return initial
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    @admin.display(description="状态", ordering="status")
+    def status_display(self, article):
+        """草稿, 定时发布（2026年12月1日 09:00） or 已发布: what the public sees now."""
+        if article.status == Article.Status.DRAFT:
+            return "草稿"
+        if article.published_at and article.published_at > timezone.now():
+            local = timezone.localtime(article.published_at)
+            return f"定时发布（{chinese_date(local)} {local:%H:%M}）"
+        return "已发布"
 
     @admin.action(description="发布所选文章", permissions=["change"])
     def publish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            # save() fills an empty 发布时间 with now and keeps a scheduled one.
-            article.status = Article.Status.PUBLISHED
-            article.updated_by = request.user
-            article.save()
-            count += 1
+        # save() fills an empty 发布时间 with now and keeps a scheduled one.
+        count = save_each(request, queryset, "批量操作：发布", status=Article.Status.PUBLISHED)
         self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
 
     @admin.action(description="撤回所选文章（改为草稿）", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT, updated_by=request.user, updated_at=timezone.now())
+        count = save_each(request, queryset, "批量操作：撤回", status=Article.Status.DRAFT)
         self.message_user(request, f"已撤回 {count} 篇文章。", messages.SUCCESS)
 
     @admin.action(description="置顶所选文章", permissions=["change"])
     def pin(self, request, queryset):
-        count = queryset.update(pinned=True, updated_at=timezone.now())
+        count = save_each(request, queryset, "批量操作：置顶", pinned=True)
         self.message_user(request, f"已置顶 {count} 篇文章。", messages.SUCCESS)
 
     @admin.action(description="取消置顶所选文章", permissions=["change"])
     def unpin(self, request, queryset):
-        count = queryset.update(pinned=False, updated_at=timezone.now())
+        count = save_each(request, queryset, "批量操作：取消置顶", pinned=False)
         self.message_user(request, f"已取消置顶 {count} 篇文章。", messages.SUCCESS)

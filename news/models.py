@@ -2,12 +2,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from hnda_site.dates import PlausibleDateValidator, plausible_range
-from hnda_site.models import staff_member_field
+from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, sanitize_html, summarize
 
 # User agents of crawlers and link checkers; their visits do not count as views.
@@ -34,8 +35,25 @@ def validate_category_slug(value):
 # Paths under /news/ that are not categories.
 RESERVED_SLUGS = {"feed"}
 
+# Days without a new article after which the 内容检查 dashboard warns (per 栏目, editable).
+DEFAULT_STALE_AFTER_DAYS = 30
+NOTICE_STALE_AFTER_DAYS = 90
 
-class Category(models.Model):
+
+class CategoryQuerySet(models.QuerySet):
+    def with_latest_public(self):
+        """Each 栏目 with ``latest_public_at`` (its newest public article's 发布时间) and ``public_count``."""
+        public = Q(
+            articles__status=Article.Status.PUBLISHED,
+            articles__published_at__lte=timezone.now(),
+        )
+        return self.annotate(
+            latest_public_at=Max("articles__published_at", filter=public),
+            public_count=Count("articles", filter=public),
+        )
+
+
+class Category(EditVersioned):
     name = models.CharField("名称", max_length=50, unique=True)
     english_name = models.CharField("英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS")
     slug = models.SlugField(
@@ -46,6 +64,15 @@ class Category(models.Model):
         help_text="用于网址的英文名，例如 park-express；只含小写字母、数字和连字符。",
     )
     order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
+    stale_after_days = models.PositiveIntegerField(
+        "提醒更新天数",
+        default=DEFAULT_STALE_AFTER_DAYS,
+        help_text="栏目超过这么多天没有新文章时，后台首页“内容检查”会提醒。新闻类一般 30 天；"
+        "名称含“通知”的栏目（如通知公告）新建时默认 90 天。",
+    )
+
+    objects = CategoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -55,8 +82,24 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.stale_after_days == DEFAULT_STALE_AFTER_DAYS and "通知" in self.name:
+            self.stale_after_days = NOTICE_STALE_AFTER_DAYS
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("news:category", args=[self.slug])
+
+    @property
+    def stale_days(self):
+        """Days since the newest public article (needs ``with_latest_public``); None when there is none."""
+        if self.latest_public_at is None:
+            return None
+        return (timezone.now() - self.latest_public_at).days
+
+    @property
+    def is_stale(self):
+        return self.stale_days is not None and self.stale_days > self.stale_after_days
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -70,6 +113,10 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Published articles whose 发布时间 is still in the future."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts_untouched_since(self, moment):
+        """Drafts nobody has saved since ``moment`` (the dashboard's 搁置的草稿)."""
+        return self.drafts().filter(updated_at__lt=moment)
 
     def for_list(self):
         """What a list row shows, without the (large) body."""
@@ -102,7 +149,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Article(models.Model):
+class Article(EditVersioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
@@ -129,6 +176,7 @@ class Article(models.Model):
     updated_by = staff_member_field("最后修改人")
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["view_count"])
 
     class Meta:
         ordering = ["-pinned", "-published_at", "-id"]

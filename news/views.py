@@ -31,14 +31,15 @@ class CategoryArticleListView(ArticleListView):
 
 
 class ArticleDetailView(DetailView):
-    """One article. Staff may preview drafts and scheduled ones; only public views count."""
+    """One article. Staff who may change articles preview drafts and scheduled ones; only public views count."""
 
     template_name = "news/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
         articles = Article.objects.select_related("category")
-        return articles if self.request.user.is_staff else articles.published()
+        user = self.request.user
+        return articles if user.is_staff and user.has_perm("news.change_article") else articles.published()
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
