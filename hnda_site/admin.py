@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .models import SiteSettings
+from .models import FriendlyLink, SiteSettings
 
 
 @admin.register(SiteSettings)
@@ -11,7 +11,8 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     fieldsets = [
         (None, {"fields": ["name", "english_name", "welcome"]}),
-        ("联系方式", {"fields": ["address", "phone", "email"]}),
+        ("栏目", {"fields": ["default_category"]}),
+        ("联系方式（页脚和“联系我们”页面）", {"fields": ["address", "phone", "email", "office_hours", "map_image"]}),
         ("备案与页脚", {"fields": ["icp_number", "police_number", "footer_text"]}),
     ]
 
@@ -24,3 +25,12 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FriendlyLink)
+class FriendlyLinkAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "group", "order", "visible"]
+    list_display_links = ["name"]
+    list_editable = ["group", "order", "visible"]
+    list_filter = ["group", "visible"]
+    search_fields = ["name", "url"]

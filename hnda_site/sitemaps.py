@@ -8,7 +8,7 @@ class StaticSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "news:list", "members:list"]
+        return ["home", "news:list", "members:list", "contact"]
 
     def location(self, item):
         return reverse(item)

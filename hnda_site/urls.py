@@ -27,6 +27,7 @@ sitemaps = {
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
