@@ -15,9 +15,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published()
+        focus_articles = list(published.featured().only("id", "title", "cover", "published_at")[:FOCUS_COUNT])
+        columns = published.home_columns()
+        # With a 焦点图, the first column stands beside it; the others go below.
+        top_column = columns[0] if focus_articles and columns else None
         return super().get_context_data(
-            focus_articles=list(published.featured().only("id", "title", "cover", "published_at")[:FOCUS_COUNT]),
-            columns=published.home_columns(),
+            focus_articles=focus_articles,
+            top_column=top_column,
+            columns=columns[1:] if top_column else columns,
             **kwargs,
         )
 

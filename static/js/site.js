@@ -61,15 +61,22 @@
     var focused = false;
     var stoppedByVisitor = reduceMotion.matches;
 
+    var index = 0;
+    var settleTimer = null;
+
     function current() {
-      return Math.round(track.scrollLeft / track.clientWidth);
+      return index;
     }
 
-    function show(index) {
+    function setIndex(value) {
+      index = value;
+      status.textContent = index + 1 + " / " + slides.length;
+    }
+
+    function show(wanted) {
       var count = slides.length;
-      var target = ((index % count) + count) % count;
-      track.scrollTo({ left: target * track.clientWidth, behavior: reduceMotion.matches ? "auto" : "smooth" });
-      status.textContent = target + 1 + " / " + count;
+      setIndex(((wanted % count) + count) % count);
+      track.scrollTo({ left: index * track.clientWidth, behavior: reduceMotion.matches ? "auto" : "smooth" });
     }
 
     function schedule() {
@@ -104,10 +111,14 @@
       updatePauseButton();
       schedule();
     });
+    // A swipe or the arrow keys move the strip too: follow it once it comes to rest.
     track.addEventListener(
       "scroll",
       function () {
-        status.textContent = current() + 1 + " / " + slides.length;
+        window.clearTimeout(settleTimer);
+        settleTimer = window.setTimeout(function () {
+          setIndex(Math.round(track.scrollLeft / track.clientWidth));
+        }, 150);
       },
       { passive: true }
     );
