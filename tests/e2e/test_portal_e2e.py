@@ -98,7 +98,7 @@ def test_phone_menu_works_without_javascript(portal, new_context):
     expect(page.locator("h1")).to_have_text("政策法规")
 
 
-def test_desktop_navigation_is_one_row_with_an_about_menu(portal, new_context):
+def test_desktop_navigation_is_one_row_with_an_about_menu(portal, new_context, screenshot):
     page = new_context(**DESKTOP).new_page()
     page.goto("/news/notices/")
     expect(page.locator(".site-nav__toggle")).to_be_hidden()
@@ -113,6 +113,7 @@ def test_desktop_navigation_is_one_row_with_an_about_menu(portal, new_context):
     about.focus()
     page.keyboard.press("Enter")
     expect(charter).to_be_visible()
+    screenshot(page, "nav-about-menu-1280")
     page.keyboard.press("Tab")
     page.keyboard.press("Escape")
     expect(charter).to_be_hidden()
@@ -208,3 +209,27 @@ def test_wide_table_scrolls_in_its_own_box_on_a_phone(seeded, new_context, scree
     assert cell_width > 60, cell_width  # not squeezed into one-character columns
     no_horizontal_overflow(page)
     screenshot(page, "article-table-390")
+
+
+def test_contact_page_and_footer_records_on_a_phone(seeded, new_context, screenshot):
+    from hnda_site.models import SiteSettings
+
+    settings = SiteSettings.load()
+    settings.phone = "0731-84567890"
+    settings.email = "hndza@example.org"
+    settings.office_hours = "周一至周五 上午 9:00–12:00，下午 14:00–17:30"
+    settings.icp_number = "湘ICP备00000000号-1"
+    settings.police_number = "湘公网安备 43010202000000号"
+    settings.save()
+    page = new_context(**PHONE).new_page()
+    page.goto("/")
+    page.locator(".site-nav__toggle").click()
+    page.locator(".site-nav__list").get_by_role("link", name="联系我们").click()
+    expect(page.locator("h1")).to_have_text("联系我们")
+    expect(page.locator(".site-nav [aria-current='page']")).to_have_text("联系我们")
+    expect(page.locator(".contact__list")).to_contain_text("湖南省长沙市五一大道492号粮贸大厦14楼")
+    badge = page.locator(".site-footer__police img")
+    expect(badge).to_be_visible()
+    assert badge.evaluate("img => img.naturalWidth") > 0
+    no_horizontal_overflow(page)
+    screenshot(page, "contact-390")
