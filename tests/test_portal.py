@@ -350,3 +350,22 @@ def test_no_unstated_option_when_every_level_is_known(client, db):
     Member.objects.create(name="甲园区", city="changsha", kind="economic", level="national")
     level = next(f for f in client.get(reverse("members:list")).context["facets"] if f.name == "level")
     assert "未注明" not in [o.label for o in level.options]
+
+
+def test_migration_gives_existing_members_their_pinyin_key(transactional_db):
+    """Members saved before the sort key existed get it from the data migration."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("members", "0001_initial")], [("members", "0002_member_pinyin_sort_key")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_member = executor.loader.project_state(before).apps.get_model("members", "Member")
+    old_member.objects.create(name="株洲高新区", city="zhuzhou", kind="high_tech", role=5, order=0, active=True)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    sort_key = executor.loader.project_state(after).apps.get_model("members", "Member").objects.get().sort_key
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest schema for the other tests
+    assert sort_key == pinyin_sort_key("株洲高新区")

@@ -1,6 +1,7 @@
 /* The site's small enhancements; every page works without them.
  * - Menus (<details data-nav-menu>): Escape closes the innermost open one and returns focus
- *   to its button; a click or focus outside closes them.
+ *   to its button; a click or focus outside closes them. On a wide screen in a browser without
+ *   ::details-content, the main menu starts open (the row).
  * - 焦点图 ([data-focus]): 上一张/下一张, a position counter, automatic advance every few
  *   seconds that pauses on hover and focus and with the 暂停 button, and never starts for
  *   visitors who ask for reduced motion.
@@ -20,8 +21,22 @@
 
   /* The outer menu is only a button on a phone; on a wide screen its summary is hidden. */
   function isCollapsible(menu) {
+    if (menu === mainMenu && rowWithoutDetailsContent) {
+      return false;
+    }
     var summary = menu.querySelector("summary");
     return summary && summary.offsetParent !== null;
+  }
+
+  /* Browsers without ::details-content cannot show the closed menu as a row: open it there. */
+  var mainMenu = document.querySelector(".site-nav__menu");
+  var rowWithoutDetailsContent =
+    mainMenu &&
+    window.CSS &&
+    !CSS.supports("selector(::details-content)") &&
+    window.matchMedia("(min-width: 900px)").matches;
+  if (rowWithoutDetailsContent) {
+    mainMenu.open = true;
   }
 
   document.addEventListener("keydown", function (event) {
