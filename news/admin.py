@@ -80,11 +80,11 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="将所选文章设为焦点图", permissions=["change"])
     def feature(self, request, queryset):
         without_cover = queryset.filter(cover="").count()
-        count = queryset.update(featured=True, updated_at=timezone.now())
+        count = queryset.exclude(cover="").update(featured=True, updated_at=timezone.now())
         self.message_user(request, f"已将 {count} 篇文章设为焦点图。", messages.SUCCESS)
         if without_cover:
             self.message_user(
-                request, f"其中 {without_cover} 篇没有封面图片，上传封面后才会出现在焦点图中。", messages.WARNING
+                request, f"有 {without_cover} 篇文章没有封面图片，未设为焦点图；请先上传封面图片。", messages.WARNING
             )
 
     @admin.action(description="取消所选文章的焦点图", permissions=["change"])

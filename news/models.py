@@ -229,6 +229,10 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("news:detail", args=[self.pk])
 
+    def clean(self):
+        if self.featured and not self.cover:
+            raise ValidationError({"featured": "焦点图需要封面图片：请先上传封面图片，或取消勾选“焦点图”。"})
+
     @property
     def is_public(self):
         return (

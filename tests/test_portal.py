@@ -180,6 +180,30 @@ def test_focus_strip_shows_featured_public_articles_with_a_cover_newest_first(cl
     assert 'aria-label="焦点图"' in content
 
 
+def test_staff_cannot_choose_an_article_without_cover_for_the_focus_strip(staff_client, category):
+    data = {"title": "无图文章", "category": category.pk, "body": "<p>正文</p>", "status": "published"}
+    data.update({"published_at_0": "", "published_at_1": "", "summary": "", "featured": "on"})
+    response = staff_client.post(reverse("admin:news_article_add"), data)
+    assert response.status_code == 200
+    assert "焦点图需要封面图片" in response.content.decode()
+    response = staff_client.post(reverse("admin:news_article_add"), {**data, "cover": jpeg()})
+    assert response.status_code == 302
+    assert Article.objects.get(title="无图文章").featured
+
+
+def test_focus_action_skips_articles_without_a_cover(staff_client, make_article):
+    with_cover = make_article("有图", cover=jpeg())
+    without = make_article("无图")
+    response = staff_client.post(
+        reverse("admin:news_article_changelist"),
+        {"action": "feature", "_selected_action": [with_cover.pk, without.pk]},
+        follow=True,
+    )
+    assert "已将 1 篇文章设为焦点图" in response.content.decode()
+    assert "有 1 篇文章没有封面图片" in response.content.decode()
+    assert list(Article.objects.filter(featured=True)) == [with_cover]
+
+
 def test_without_focus_articles_there_is_no_empty_strip(client, make_article):
     make_article("只有一篇")
     content = client.get("/").content.decode()
