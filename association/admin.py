@@ -38,10 +38,18 @@ class DocumentVersionInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(StaffEditAdmin):
-    list_display = ["title", "current_version", "current_effective_date", "draft_count", "order", "new_version_link"]
+    list_display = [
+        "title",
+        "current_version",
+        "current_effective_date",
+        "draft_count",
+        "order",
+        "show_in_nav",
+        "new_version_link",
+    ]
     list_editable = ["order"]
     search_fields = ["title", "full_title", "slug"]
-    fields = ["title", "full_title", "slug", "order", "publish_requires_details"]
+    fields = ["title", "full_title", "slug", "order", "show_in_nav", "publish_requires_details"]
     inlines = [DocumentVersionInline]
 
     def get_queryset(self, request):

@@ -35,6 +35,10 @@ class DocumentQuerySet(models.QuerySet):
         """Documents the public can read: those with at least one published version."""
         return self.filter(Exists(DocumentVersion.objects.published().filter(document=OuterRef("pk"))))
 
+    def in_navigation(self):
+        """The 关于协会 menu: live documents staff have not taken out of it, in 排序 order."""
+        return self.live().filter(show_in_nav=True).only("id", "slug", "title", "order")
+
     def with_current(self):
         """Each document annotated with its current version's number and 生效日期 (one query for a list)."""
         current = DocumentVersion.objects.published().filter(document=OuterRef("pk")).order_by("-number")
@@ -64,6 +68,11 @@ class Document(EditVersioned):
         help_text="页面大标题，例如：湖南省开发区协会章程；留空则使用标题。",
     )
     order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面（导航和“关于协会”栏目）。")
+    show_in_nav = models.BooleanField(
+        "显示在“关于协会”菜单",
+        default=True,
+        help_text="已发布的文件按排序出现在主导航的“关于协会”菜单中；取消勾选则不列入菜单（网页仍可访问）。",
+    )
     publish_requires_details = models.BooleanField(
         "发布须填生效日期和修改说明",
         default=False,

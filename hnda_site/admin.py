@@ -5,7 +5,7 @@ from django.urls import path, reverse
 
 from .admin_mixins import StaffEditAdmin
 from .links import check_links
-from .models import BrokenLink, LinkCheck, SiteSettings
+from .models import BrokenLink, FriendlyLink, LinkCheck, SiteSettings
 
 
 @admin.register(SiteSettings)
@@ -14,7 +14,8 @@ class SiteSettingsAdmin(StaffEditAdmin):
 
     fieldsets = [
         (None, {"fields": ["name", "english_name", "welcome"]}),
-        ("联系方式", {"fields": ["address", "phone", "email"]}),
+        ("栏目", {"fields": ["default_category"]}),
+        ("联系方式（页脚和“联系我们”页面）", {"fields": ["address", "phone", "email", "office_hours", "map_image"]}),
         ("备案与页脚", {"fields": ["icp_number", "police_number", "footer_text"]}),
         ("分享", {"fields": ["share_image"]}),
     ]
@@ -79,3 +80,12 @@ class LinkCheckAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FriendlyLink)
+class FriendlyLinkAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "group", "order", "visible"]
+    list_display_links = ["name"]
+    list_editable = ["group", "order", "visible"]
+    list_filter = ["group", "visible"]
+    search_fields = ["name", "url"]

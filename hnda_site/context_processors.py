@@ -2,13 +2,16 @@ from django.conf import settings
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
-from .models import SiteSettings
+from .models import FriendlyLink, SiteSettings
 from .preferences import ReadingPreferences
 
 
 def site(request):
-    """The site settings record for the header and footer, read when a template first uses it."""
-    return {"site": SimpleLazyObject(SiteSettings.load)}
+    """The site settings record and the 友情链接 (footer, home page), each read when a template first uses it."""
+    return {
+        "site": SimpleLazyObject(SiteSettings.load),
+        "link_groups": SimpleLazyObject(FriendlyLink.objects.grouped),
+    }
 
 
 def reading_preferences(request):

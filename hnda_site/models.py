@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -52,6 +53,22 @@ class SiteSettings(EditVersioned):
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("电话", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
+    office_hours = models.CharField("办公时间", max_length=100, blank=True, help_text="例如：周一至周五 9:00–17:00")
+    map_image = models.ImageField(
+        "位置图",
+        upload_to="site/",
+        blank=True,
+        help_text="“联系我们”页面显示的位置示意图（自己截取的图片）；不上传则只显示地址文字。",
+    )
+    default_category = models.ForeignKey(
+        "news.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="新文章的默认栏目",
+        help_text="新建文章时预先选好的栏目；留空则需每次选择。",
+    )
     icp_number = models.CharField(
         "ICP 备案号",
         max_length=50,
@@ -97,6 +114,52 @@ class SiteSettings(EditVersioned):
     def police_record_code(self):
         """The digits of the 公安备案号, which its public lookup URL needs."""
         return "".join(ch for ch in self.police_number if ch.isdigit())
+
+
+class FriendlyLinkQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(visible=True)
+
+    def grouped(self):
+        """[(group label, [links])] of the visible links: 政府部门 first, as the choices list them."""
+        ranks = {value: rank for rank, value in enumerate(FriendlyLink.Group.values)}
+        links = sorted(self.visible(), key=lambda link: (ranks.get(link.group, len(ranks)), link.order, link.pk))
+        groups = []
+        for link in links:
+            if not groups or groups[-1][0] != link.get_group_display():
+                groups.append((link.get_group_display(), []))
+            groups[-1][1].append(link)
+        return groups
+
+
+class FriendlyLink(models.Model):
+    """友情链接: the supervising departments and sister associations, on the home page and in the footer."""
+
+    class Group(models.TextChoices):
+        GOVERNMENT = "government", "政府部门"
+        ASSOCIATION = "association", "兄弟协会"
+        ZONE = "zone", "开发区网站"
+        OTHER = "other", "其他"
+
+    name = models.CharField("名称", max_length=100, help_text="例如：湖南省商务厅")
+    url = models.URLField(
+        "网址",
+        validators=[URLValidator(schemes=["http", "https"], message="请填写以 http:// 或 https:// 开头的网址。")],
+        help_text="例如：https://swt.hunan.gov.cn/ ，网站上在新窗口打开。",
+    )
+    group = models.CharField("分组", max_length=20, choices=Group.choices, default=Group.GOVERNMENT)
+    order = models.PositiveIntegerField("排序", default=0, help_text="同一分组内数字小的排在前面。")
+    visible = models.BooleanField("显示", default=True, help_text="取消勾选则暂不显示（记录仍保留）。")
+
+    objects = FriendlyLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "order", "id"]
+        verbose_name = "友情链接"
+        verbose_name_plural = "友情链接"
+
+    def __str__(self):
+        return self.name
 
 
 class SeedRecord(models.Model):

@@ -22,7 +22,7 @@ class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "news:list", "members:list"]
+        return ["home", "news:list", "members:list", "contact"]
 
     def location(self, item):
         return reverse(item)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preferences/", views.set_reading_preferences, name="reading_preferences"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),

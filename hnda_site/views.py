@@ -13,15 +13,33 @@ from news.models import Article
 from . import preferences
 from .richtext import may_upload_images, store_editor_image
 
-HOME_NEWS_COUNT = 8
+# How many articles the home page's 焦点图 shows at most.
+FOCUS_COUNT = 5
 
 
 class HomeView(TemplateView):
+    """The portal: 焦点图, the 栏目 columns, 协会简介, members, 友情链接 (each only when it has content)."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        latest = Article.objects.published().for_list()[:HOME_NEWS_COUNT]
-        return super().get_context_data(latest_articles=latest, **kwargs)
+        published = Article.objects.published()
+        focus_articles = list(published.featured().only("id", "title", "cover", "published_at")[:FOCUS_COUNT])
+        columns = published.home_columns()
+        # With a 焦点图, the first column stands beside it; the others go below.
+        top_column = columns[0] if focus_articles and columns else None
+        return super().get_context_data(
+            focus_articles=focus_articles,
+            top_column=top_column,
+            columns=columns[1:] if top_column else columns,
+            **kwargs,
+        )
+
+
+class ContactView(TemplateView):
+    """联系我们: address, phone, email, office hours and the location image, from the site settings."""
+
+    template_name = "contact.html"
 
 
 class SearchView(ListView):

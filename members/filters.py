@@ -20,6 +20,18 @@ FACETS = [
     ("kind", "类型", Member.Kind),
     ("role", "协会职务", Member.Role),
 ]
+# Facets whose field may be left empty: "not stated" is an option of its own (?level=none).
+UNSET = "none"
+UNSET_LABEL = "未注明"
+MAY_BE_UNSET = {"level"}
+
+
+def facet_choices(name, choices):
+    """[(stored value, query-string value, label)] of a facet, 未注明 last where the field may be empty."""
+    options = [(value, str(value), label) for value, label in choices.choices]
+    if name in MAY_BE_UNSET:
+        options.append(("", UNSET, UNSET_LABEL))
+    return options
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,7 @@ class DirectoryFilters:
         self.query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
         self.selected = {}
         for name, _label, choices in FACETS:
-            valid = {str(value): value for value in choices.values}
+            valid = {param: value for value, param, _option_label in facet_choices(name, choices)}
             value = params.get(name, "").strip()
             if value in valid:
                 self.selected[name] = valid[value]
@@ -69,7 +81,8 @@ class DirectoryFilters:
         chips = [Chip("q", "名称", f"含“{self.query}”")] if self.query else []
         for name, label, choices in FACETS:
             if name in self.selected:
-                chips.append(Chip(name, label, choices(self.selected[name]).label))
+                value = self.selected[name]
+                chips.append(Chip(name, label, choices(value).label if value != "" else UNSET_LABEL))
         return chips
 
     def _condition(self, exclude=None):
@@ -91,17 +104,19 @@ class DirectoryFilters:
         for name, _label, choices in FACETS:
             others = self._condition(exclude=name)
             aggregates[f"{name}__all"] = Count("pk", filter=others or None)
-            for value in choices.values:
-                aggregates[f"{name}__{value}"] = Count("pk", filter=others & Q(**{name: value}))
+            for value, param, _option_label in facet_choices(name, choices):
+                aggregates[f"{name}__{param}"] = Count("pk", filter=others & Q(**{name: value}))
         counts = members.search(self.query).aggregate(**aggregates)
 
         facets = []
         for name, label, choices in FACETS:
             chosen = self.selected.get(name)
             options = [
-                Option(str(value), option_label, counts[f"{name}__{value}"], value == chosen)
-                for value, option_label in choices.choices
+                Option(param, option_label, counts[f"{name}__{param}"], value == chosen)
+                for value, param, option_label in facet_choices(name, choices)
             ]
+            # 未注明 is listed only when some member (or the current choice) is in it.
+            options = [o for o in options if o.value != UNSET or o.count or o.selected]
             selected = next((option for option in options if option.selected), None)
             facets.append(Facet(name, label, counts[f"{name}__all"], options, selected))
         return facets

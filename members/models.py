@@ -1,9 +1,11 @@
+import re
 from urllib.parse import urlsplit
 
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from hnda_site.dates import PlausibleDateValidator, plausible_range
@@ -14,6 +16,20 @@ from news.models import Article
 from .logos import shrink_logo, validate_logo_extension, validate_logo_size
 
 RELATED_NEWS_COUNT = 10
+# Longest pinyin syllable (zhuang, shuang, chuang): every syllable is padded to this width.
+SYLLABLE_WIDTH = 6
+
+
+def pinyin_sort_key(name):
+    """A key that sorts names by pinyin (长沙 before 株洲), the same on SQLite and PostgreSQL.
+
+    Each syllable is padded with "0" to a fixed width, so a syllable sorts before its own
+    extensions (ji before jia) by plain character order, which every collation agrees on
+    (spaces or punctuation would be skipped by some collations). Latin letters and digits
+    in a name are kept, lower-cased.
+    """
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda text: re.findall(r"[0-9a-z]+", text.lower()))
+    return "".join(s.lower().ljust(SYLLABLE_WIDTH, "0") for s in syllables if s.strip())[:600]
 
 
 class MemberQuerySet(models.QuerySet):
@@ -116,6 +132,7 @@ class Member(EditVersioned):
     order = models.PositiveIntegerField(
         "排序", default=0, help_text="同一职务内数字小的排在前面；数字相同的按名称排列。"
     )
+    sort_key = models.CharField("拼音排序", max_length=600, blank=True, editable=False)
     active = models.BooleanField("启用", default=True, help_text="取消勾选后，该单位不在网站上显示（记录仍保留）。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -124,7 +141,7 @@ class Member(EditVersioned):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["role", "order", "name"]
+        ordering = ["role", "order", "sort_key", "name"]
         verbose_name = "会员单位"
         verbose_name_plural = "会员单位"
         constraints = [
@@ -141,7 +158,7 @@ class Member(EditVersioned):
             ),
         ]
         indexes = [
-            models.Index(fields=["active", "role", "order", "name"], name="member_list_idx"),
+            models.Index(fields=["active", "role", "order", "sort_key", "name"], name="member_list_pinyin_idx"),
             models.Index(fields=["city", "active"], name="member_city_idx"),
             models.Index(fields=["kind", "active"], name="member_kind_idx"),
             models.Index(fields=["level", "active"], name="member_level_idx"),
@@ -153,6 +170,7 @@ class Member(EditVersioned):
     def save(self, *args, **kwargs):
         self.name = self.name.strip()
         self.short_name = self.short_name.strip()
+        self.sort_key = pinyin_sort_key(self.name)
         smaller = shrink_logo(self.logo)
         if smaller:
             self.logo = smaller

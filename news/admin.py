@@ -3,41 +3,50 @@ from django.utils import timezone
 
 from hnda_site.admin_mixins import StaffEditAdmin, save_each
 from hnda_site.changes import chinese_date
+from hnda_site.models import SiteSettings
 
 from .models import Article, Category
+
+NAV_AND_HOME_FIELDS = ["order", "show_in_nav", "show_on_home", "home_position", "home_count"]
 
 
 @admin.register(Category)
 class CategoryAdmin(StaffEditAdmin):
-    list_display = ["name", "english_name", "slug", "order", "stale_after_days"]
-    list_editable = ["order"]
+    list_display = ["name", "english_name", "slug", *NAV_AND_HOME_FIELDS, "stale_after_days"]
+    list_editable = NAV_AND_HOME_FIELDS
+    fieldsets = [
+        (None, {"fields": ["name", "english_name", "slug"]}),
+        ("主导航", {"fields": ["show_in_nav", "order"]}),
+        ("首页", {"fields": ["show_on_home", "home_position", "home_count"]}),
+        ("内容检查", {"fields": ["stale_after_days"]}),
+    ]
     prepopulated_fields = {"slug": ["english_name"]}
     search_fields = ["name", "slug"]
-    fields = ["name", "english_name", "slug", "order", "stale_after_days"]
 
 
 @admin.register(Article)
 class ArticleAdmin(StaffEditAdmin):
-    list_display = ["title", "category", "status_display", "published_at", "view_count", "pinned"]
+    list_display = ["title", "category", "status_display", "published_at", "view_count", "pinned", "featured"]
     list_display_links = ["title"]
-    list_filter = ["status", "category", "pinned", "published_at"]
+    list_filter = ["status", "category", "pinned", "featured", "published_at"]
     list_select_related = ["category"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     readonly_fields = ["view_count", "created_at", "created_by", "updated_at", "updated_by"]
-    actions = ["publish", "unpublish", "pin", "unpin"]
+    actions = ["publish", "unpublish", "pin", "unpin", "feature", "unfeature"]
     fieldsets = [
         (None, {"fields": ["title", "category", "publisher", "body"]}),
         ("发布", {"fields": ["status", "published_at", "pinned"]}),
-        ("摘要与封面", {"fields": ["summary", "cover"], "classes": ["collapse"]}),
+        ("封面与焦点图", {"fields": ["cover", "featured"]}),
+        ("摘要", {"fields": ["summary"], "classes": ["collapse"]}),
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        first_category = Category.objects.first()
-        if first_category and "category" not in initial:
-            initial["category"] = first_category.pk
+        default_category = SiteSettings.load().default_category_id
+        if default_category and "category" not in initial:
+            initial["category"] = default_category
         return initial
 
     @admin.display(description="状态", ordering="status")
@@ -65,6 +74,21 @@ class ArticleAdmin(StaffEditAdmin):
     def pin(self, request, queryset):
         count = save_each(request, queryset, "批量操作：置顶", pinned=True)
         self.message_user(request, f"已置顶 {count} 篇文章。", messages.SUCCESS)
+
+    @admin.action(description="将所选文章设为焦点图", permissions=["change"])
+    def feature(self, request, queryset):
+        without_cover = queryset.filter(cover="").count()
+        count = save_each(request, queryset.exclude(cover=""), "批量操作：设为焦点图", featured=True)
+        self.message_user(request, f"已将 {count} 篇文章设为焦点图。", messages.SUCCESS)
+        if without_cover:
+            self.message_user(
+                request, f"有 {without_cover} 篇文章没有封面图片，未设为焦点图；请先上传封面图片。", messages.WARNING
+            )
+
+    @admin.action(description="取消所选文章的焦点图", permissions=["change"])
+    def unfeature(self, request, queryset):
+        count = save_each(request, queryset, "批量操作：取消焦点图", featured=False)
+        self.message_user(request, f"已取消 {count} 篇文章的焦点图。", messages.SUCCESS)
 
     @admin.action(description="取消置顶所选文章", permissions=["change"])
     def unpin(self, request, queryset):

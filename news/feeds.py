@@ -1,20 +1,28 @@
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 
 from hnda_site.models import SiteSettings
 
-from .models import Article
+from .models import Article, Category
+
+FEED_LENGTH = 20
 
 
 class LatestArticlesFeed(Feed):
     link = reverse_lazy("news:list")
-    description = "湖南省开发区协会 园区快讯"
 
     def title(self):
-        return f"{SiteSettings.load().name} · 园区快讯"
+        return f"{SiteSettings.load().name} · 新闻中心"
+
+    def description(self):
+        return f"{SiteSettings.load().name}各栏目的最新文章"
 
     def items(self):
-        return Article.objects.published().defer("body").order_by("-published_at", "-id")[:20]
+        return self.articles()[:FEED_LENGTH]
+
+    def articles(self):
+        return Article.objects.published().defer("body").order_by("-published_at", "-id")
 
     def item_title(self, item):
         return item.title
@@ -30,3 +38,22 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         return item.publisher or None
+
+
+class CategoryFeed(LatestArticlesFeed):
+    """The newest articles of one 栏目 (/news/<slug>/feed/)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, category):
+        return f"{SiteSettings.load().name} · {category.name}"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def description(self, category):
+        return f"{SiteSettings.load().name}「{category.name}」栏目的最新文章"
+
+    def items(self, category):
+        return self.articles().filter(category=category)[:FEED_LENGTH]

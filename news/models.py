@@ -1,8 +1,11 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, Max, Q, Value, When
+from django.db.models import Case, Count, F, Max, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -32,6 +35,12 @@ def validate_category_slug(value):
         )
 
 
+# 相关快讯: how many are shown, and among how many recent articles they are chosen.
+RELATED_COUNT = 5
+RELATED_CANDIDATES = 200
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[0-9a-z]{2,}")
+
 # Paths under /news/ that are not categories.
 RESERVED_SLUGS = {"feed"}
 
@@ -40,7 +49,15 @@ DEFAULT_STALE_AFTER_DAYS = 30
 NOTICE_STALE_AFTER_DAYS = 90
 
 
+# The most articles a home-page column may list.
+MAX_HOME_COUNT = 20
+
+
 class CategoryQuerySet(models.QuerySet):
+    def in_navigation(self):
+        """The 栏目 in the main navigation, in 排序 order."""
+        return self.filter(show_in_nav=True).only("id", "name", "slug", "order")
+
     def with_latest_public(self):
         """Each 栏目 with ``latest_public_at`` (its newest public article's 发布时间) and ``public_count``."""
         public = Q(
@@ -63,7 +80,18 @@ class Category(EditVersioned):
         validators=[validate_category_slug],
         help_text="用于网址的英文名，例如 park-express；只含小写字母、数字和连字符。",
     )
-    order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
+    order = models.PositiveIntegerField("排序", default=0, help_text="主导航中数字小的排在前面。")
+    show_in_nav = models.BooleanField("显示在主导航", default=True, help_text="勾选后，栏目出现在网站顶部的主导航中。")
+    show_on_home = models.BooleanField(
+        "显示在首页", default=True, help_text="勾选后，首页有本栏目的一栏，列出最新文章（没有文章时不显示）。"
+    )
+    home_position = models.PositiveIntegerField("首页位置", default=0, help_text="首页各栏目的先后，数字小的在前。")
+    home_count = models.PositiveSmallIntegerField(
+        "首页条数",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOME_COUNT)],
+        help_text=f"首页本栏列出的文章条数（1～{MAX_HOME_COUNT}）。",
+    )
     stale_after_days = models.PositiveIntegerField(
         "提醒更新天数",
         default=DEFAULT_STALE_AFTER_DAYS,
@@ -89,6 +117,14 @@ class Category(EditVersioned):
 
     def get_absolute_url(self):
         return reverse("news:category", args=[self.slug])
+
+    def get_feed_url(self):
+        return reverse("news:category_feed", args=[self.slug])
+
+    @property
+    def nav_key(self):
+        """This 栏目's key for marking the current section in the navigation."""
+        return f"news:{self.slug}"
 
     @property
     def stale_days(self):
@@ -121,6 +157,35 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row shows, without the (large) body."""
         return self.select_related("category").defer("body")
+
+    def featured(self):
+        """Articles chosen for the home page's 焦点图 that have a cover image, newest first."""
+        return self.filter(featured=True).exclude(cover="").order_by("-published_at", "-id")
+
+    def home_columns(self):
+        """The home page's 栏目 columns: [(category, [articles])], in 首页位置 order, in one query.
+
+        Each 栏目 shown on the home page lists its newest ``home_count`` articles (pinned first);
+        a 栏目 with no article has no column.
+        """
+        rank = Window(
+            RowNumber(),
+            partition_by=F("category_id"),
+            order_by=[F("pinned").desc(), F("published_at").desc(), F("id").desc()],
+        )
+        rows = (
+            self.filter(category__show_on_home=True)
+            .for_list()
+            .annotate(rank=rank, limit=F("category__home_count"))
+            .filter(rank__lte=F("limit"))
+            .order_by("category__home_position", "category__order", "category_id", "rank")
+        )
+        columns = []
+        for article in rows:
+            if not columns or columns[-1][0].pk != article.category_id:
+                columns.append((article.category, []))
+            columns[-1][1].append(article)
+        return columns
 
     def search(self, query):
         """Articles whose title or body contains ``query``: title matches first, then newest.
@@ -167,7 +232,17 @@ class Article(EditVersioned):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     pinned = models.BooleanField("置顶", default=False, help_text="置顶的文章排在列表最前面。")
     summary = models.TextField("摘要", blank=True, help_text="留空则自动取正文开头的文字。")
-    cover = models.ImageField("封面图片", upload_to="covers/%Y/%m/", blank=True)
+    cover = models.ImageField(
+        "封面图片",
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        help_text="横图为宜（约 16:9，宽 1200 像素左右）；焦点图和文章页顶部显示。",
+    )
+    featured = models.BooleanField(
+        "焦点图",
+        default=False,
+        help_text="勾选且有封面图片的已发布文章，按发布时间显示在首页焦点图中（最新的几篇）。",
+    )
     body = RichTextField("正文", blank=True)
     view_count = models.PositiveIntegerField("浏览", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -209,6 +284,10 @@ class Article(EditVersioned):
     def get_absolute_url(self):
         return reverse("news:detail", args=[self.pk])
 
+    def clean(self):
+        if self.featured and not self.cover:
+            raise ValidationError({"featured": "焦点图需要封面图片：请先上传封面图片，或取消勾选“焦点图”。"})
+
     @property
     def is_public(self):
         return (
@@ -239,12 +318,35 @@ class Article(EditVersioned):
         )
         return newer, older
 
-    def related(self, limit=5):
-        """Other recent public articles of the same category."""
-        return (
+    def related(self, limit=RELATED_COUNT, exclude=()):
+        """相关快讯: public articles sharing the most title words with this one, in one query.
+
+        Candidates are the newest ``RELATED_CANDIDATES`` public articles other than this one and
+        ``exclude`` (the 上一篇/下一篇 already shown). Each scores the title bigrams it shares
+        with this title; ties prefer the same 栏目, then the newest, so with nothing in common
+        the result is the latest of the same 栏目, then the latest overall.
+        """
+        skip = {self.pk} | {article.pk for article in exclude if article is not None}
+        candidates = (
             Article.objects.published()
-            .filter(category_id=self.category_id)
-            .exclude(pk=self.pk)
-            .only("id", "title", "published_at", "pinned")
-            .order_by("-published_at", "-id")[:limit]
+            .exclude(pk__in=skip)
+            .only("id", "title", "published_at", "pinned", "category_id")
+            .order_by("-published_at", "-id")[:RELATED_CANDIDATES]
         )
+        words = title_bigrams(self.title)
+
+        def score(article):
+            return (len(words & title_bigrams(article.title)), article.category_id == self.category_id)
+
+        # sorted() is stable: equal scores keep the newest-first order of the query.
+        return sorted(candidates, key=score, reverse=True)[:limit]
+
+
+def title_bigrams(title):
+    """The words of a title for comparing titles: overlapping pairs of Chinese characters, Latin words.
+
+    "长沙高新区" gives 长沙, 沙高, 高新, 新区. (A stand-in for the site search's index.)
+    """
+    text = unicodedata.normalize("NFKC", title).lower()
+    pairs = {run[i : i + 2] for run in CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    return pairs | set(LATIN_WORD.findall(text))

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from hnda_site.models import SiteSettings
 from hnda_site.seeding import seed_once
 
 from .models import Article, Category
@@ -34,6 +35,14 @@ def create_category():
     park_express()
 
 
+def make_default_category():
+    """New articles go to 园区快讯 unless staff choose another default in 网站设置."""
+    settings = SiteSettings.load()
+    if settings.default_category_id is None:
+        settings.default_category = park_express()
+        settings.save(update_fields=["default_category"])
+
+
 def create_innovation_points_article():
     Article.objects.create(
         title="长沙高新区入选全国13家国家高新区启动企业创新积分制试点",
@@ -54,6 +63,7 @@ def draft_creator(title):
 
 PIECES = [
     ("news.category.park-express", create_category),
+    ("news.category.park-express.default", make_default_category),
     ("news.article.changsha-innovation-points", create_innovation_points_article),
     ("news.article.xiangxi-green-development", draft_creator("湘西高新区:“四个第一” 推动绿色发展")),
     ("news.article.changsha-etdz-free-trade-zone", draft_creator("长沙经开区:承接自贸区制度创新任务")),

@@ -21,7 +21,8 @@ class ArticleListView(ListView):
         return articles
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        nav_section = self.category.nav_key if self.category else None
+        return super().get_context_data(category=self.category, nav_section=nav_section, **kwargs)
 
 
 class CategoryArticleListView(ArticleListView):
@@ -49,4 +50,10 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         newer, older = self.object.neighbours()
-        return super().get_context_data(newer=newer, older=older, related=self.object.related(), **kwargs)
+        return super().get_context_data(
+            newer=newer,
+            older=older,
+            related=self.object.related(exclude=(newer, older)),
+            nav_section=self.object.category.nav_key,
+            **kwargs,
+        )

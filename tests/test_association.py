@@ -695,24 +695,57 @@ def test_a_version_taking_effect_later_names_the_one_in_force_today(client, char
 
 
 def test_main_navigation_has_the_five_documents_and_marks_the_current_one(client, charter_v2):
+    for slug, title, order in [("intro", "协会简介", 1), ("purpose", "协会宗旨", 2), ("business", "协会业务", 4)]:
+        document = Document.objects.create(slug=slug, title=title, order=order)
+        DocumentVersion.objects.create(document=document, body="<p>正文</p>", status=DocumentVersion.Status.PUBLISHED)
+    functions = Document.objects.create(slug="functions", title="协会职能", order=3)
+    DocumentVersion.objects.create(document=functions, body="<p>正文</p>", status=DocumentVersion.Status.PUBLISHED)
     content = client.get("/about/charter/history/").content.decode()
-    nav = content[content.index('aria-label="主导航"') : content.index("</nav>", content.index('aria-label="主导航"'))]
+    nav = main_nav(content)
     assert re.findall(r">(协会\w\w)</a>", nav) == ["协会简介", "协会宗旨", "协会职能", "协会业务", "协会章程"]
     assert '<a href="/about/charter/" aria-current="page">协会章程</a>' in nav
     assert '<a href="/about/intro/">协会简介</a>' in nav
 
 
+def main_nav(content):
+    start = content.index('aria-label="主导航"')
+    return content[start : content.index("</nav>", start)]
+
+
+def test_about_menu_follows_document_records_title_order_and_visibility(client, charter, intro, make_version):
+    """The 关于协会 menu is the documents: their titles, in 排序 order; unpublished or hidden ones are left out."""
+    make_version(charter)
+    make_version(intro, body="<p>简介</p>")
+    draft_only = Document.objects.create(slug="draft-only", title="尚未发布", order=0)
+    make_version(draft_only, published=False)
+    hidden = Document.objects.create(slug="hidden", title="不在菜单", order=0, show_in_nav=False)
+    make_version(hidden, body="<p>隐藏</p>")
+    charter.title, charter.order = "章程全文", 0
+    charter.save()
+
+    nav = main_nav(client.get("/").content.decode())
+    assert re.findall(r'<a href="/about/[^"]+/">([^<]+)</a>', nav) == ["章程全文", "协会简介"]
+    assert client.get("/about/hidden/").status_code == 200  # hidden from the menu, still published
+
+
+def test_no_about_menu_without_published_documents(client, charter, make_version):
+    make_version(charter, published=False)
+    assert "关于协会" not in main_nav(client.get("/").content.decode())
+
+
 # --- Query counts ---------------------------------------------------------------------------------------
 
 
+# documents (section nav), the version(s), site settings, and the site chrome:
+# the main navigation's 栏目 and 关于协会 documents, the footer's 友情链接
+CHROME_QUERIES = 3
 PAGES = [
-    # documents (section nav), the version(s), site settings
-    ("/about/charter/", 3),
-    ("/about/charter/?date=2018-01-01", 3),
-    ("/about/charter/v1/", 3),
-    ("/about/charter/history/", 3),
-    ("/about/charter/history/?article=5", 3),
-    ("/about/charter/compare/1/2/", 3),
+    ("/about/charter/", 3 + CHROME_QUERIES),
+    ("/about/charter/?date=2018-01-01", 3 + CHROME_QUERIES),
+    ("/about/charter/v1/", 3 + CHROME_QUERIES),
+    ("/about/charter/history/", 3 + CHROME_QUERIES),
+    ("/about/charter/history/?article=5", 3 + CHROME_QUERIES),
+    ("/about/charter/compare/1/2/", 3 + CHROME_QUERIES),
 ]
 
 
@@ -735,7 +768,7 @@ def test_query_count_of_each_page_does_not_grow_with_versions(
 def test_query_count_of_a_date_before_any_version(client, charter, make_version, django_assert_num_queries):
     make_version(charter, effective_date=date(2017, 9, 29))
     client.get("/about/charter/")
-    with django_assert_num_queries(4):  # + the earliest version, to say when it took effect
+    with django_assert_num_queries(4 + CHROME_QUERIES):  # + the earliest version, to say when it took effect
         client.get("/about/charter/", {"date": "2000-01-01"})
 
 

@@ -174,14 +174,14 @@ def test_introduction_is_sanitized_on_save(make_member):
 # --- Directory: listing, filters, counts ------------------------------------------
 
 
-def test_directory_lists_active_members_grouped_by_role(client, zones):
+def test_directory_lists_active_members_grouped_by_role_in_pinyin_order(client, zones):
     response = client.get(reverse("members:list"))
     assert names(response) == [
-        "长沙经济技术开发区",
+        "长沙经济技术开发区",  # 会长单位
+        "长沙高新技术产业开发区",  # 会员单位: chang, xiang, yue, zhu
+        "湘西高新技术产业开发区",
         "岳阳城陵矶综合保税区",
         "株洲市产业园",
-        "湘西高新技术产业开发区",
-        "长沙高新技术产业开发区",
     ]
     content = response.content.decode()
     assert len(re.findall(r"<h1[\s>]", content)) == 1
@@ -247,7 +247,7 @@ def test_each_option_shows_its_count(client, zones):
     assert city_counts["长沙市"] == 2
     assert city_counts["湘西土家族苗族自治州"] == 1
     assert city_counts["常德市"] == 0
-    assert counts(response, "level") == {"国家级": 3, "省级": 1, "其他": 0}
+    assert counts(response, "level") == {"国家级": 3, "省级": 1, "其他": 0, "未注明": 1}
     assert counts(response, "kind") == {
         "经济技术开发区": 1,
         "高新技术产业开发区": 2,
@@ -390,10 +390,11 @@ def test_directory_paginates_a_thousand_members(client, thousand_members):
     [{}, {"page": "42"}, {"city": "changsha", "level": "national", "page": "2"}, {"q": "测试", "role": "5"}],
 )
 def test_directory_query_count_does_not_grow(client, make_member, django_assert_num_queries, params):
-    """Site settings, the option counts (one query for all), the list's count and its page: 4."""
+    """Site settings, the option counts (one query for all), the list's count and its page: 4,
+    and the site chrome (navigation 栏目 and documents, footer 友情链接): 3."""
     make_member("长沙高新技术产业开发区", short_name="长沙高新区", level=Level.NATIONAL)
     client.get(reverse("members:list"))  # the first request creates the site settings record
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7):
         client.get(reverse("members:list"))
     Member.objects.bulk_create(
         Member(
@@ -405,7 +406,7 @@ def test_directory_query_count_does_not_grow(client, make_member, django_assert_
         )
         for number in range(1000)
     )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7):
         response = client.get(reverse("members:list"), params)
     assert response.status_code == 200
 
@@ -497,14 +498,14 @@ def test_related_news_is_limited_to_the_newest_ten(zones, make_article):
 
 
 def test_member_page_query_count_does_not_grow(client, zones, make_article, django_assert_num_queries):
-    """The member, its news and the site settings: 3 queries, however much news there is."""
+    """The member, its news, the site settings and the site chrome (3): 6 queries, however much news there is."""
     url = zones["cs_hitech"].get_absolute_url()
     client.get(url)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(6):
         client.get(url)
     for day in range(30):
         make_article(f"长沙高新区快讯{day}", days_ago=day + 1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["related_articles"]) == 10
 

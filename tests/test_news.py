@@ -172,12 +172,12 @@ def test_article_page_links_newer_and_older_in_category(client, make_article):
     older = make_article("较早", days_ago=10)
     middle = make_article("中间", days_ago=5)
     newer = make_article("较新", days_ago=1)
-    make_article("其他栏目", days_ago=3, category=Category.objects.create(name="通知公告", slug="notices"))
+    other = make_article("其他栏目", days_ago=3, category=Category.objects.create(name="通知公告", slug="notices"))
     response = client.get(middle.get_absolute_url())
     assert response.context["newer"] == newer
     assert response.context["older"] == older
     assert f'上一篇：<a href="{newer.get_absolute_url()}"' in response.content.decode()
-    assert list(response.context["related"]) == [newer, older]
+    assert list(response.context["related"]) == [other]  # never the 上一篇/下一篇 again
 
 
 def test_draft_and_scheduled_articles_are_404_for_the_public(client, make_article):
@@ -282,9 +282,10 @@ def test_concurrent_views_are_all_counted(make_article):
 
 @pytest.mark.parametrize(
     ("url_name", "queries"),
-    # site settings, the articles (and, for a paginated list, their count); on home,
-    # one query each for the 协会简介 and 会员单位 panels
-    [("home", 4), ("news:list", 3)],
+    # site settings, the navigation's 栏目 and documents, the footer's 友情链接; the articles
+    # (and, for a paginated list, their count); on home the 焦点图 and the 栏目 columns (one
+    # query for all columns), and one query each for the 协会简介 and 会员单位 panels
+    [("home", 8), ("news:list", 6)],
 )
 def test_list_pages_query_count_does_not_grow(client, make_article, django_assert_num_queries, url_name, queries):
     make_article("一")
@@ -300,8 +301,8 @@ def test_list_pages_query_count_does_not_grow(client, make_article, django_asser
 @pytest.mark.parametrize(
     ("url", "queries"),
     # the category (for a category page); site settings, the count and the page of articles;
-    # on search also one each for the documents and members sections
-    [("/news/park-express/", 4), ("/search/?q=文章", 5)],
+    # on search also one each for the documents and members sections; and the site chrome (3)
+    [("/news/park-express/", 7), ("/search/?q=文章", 8)],
 )
 def test_category_and_search_query_count_does_not_grow(client, make_article, django_assert_num_queries, url, queries):
     make_article("文章一")
@@ -317,11 +318,12 @@ def test_category_and_search_query_count_does_not_grow(client, make_article, dja
 def test_article_page_query_count_does_not_grow(client, make_article, django_assert_num_queries):
     article = make_article("目标", days_ago=15)
     client.get(article.get_absolute_url())
-    with django_assert_num_queries(6):  # article, +1 view, newer, older, related, site settings
+    # article, +1 view, newer, older, related, site settings, and the site chrome (3)
+    with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
     for day in range(30):
         make_article(f"文章{day}", days_ago=day + 1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
 
 
@@ -337,7 +339,7 @@ def test_feed_lists_public_articles_and_is_linked(client, make_article):
     assert "<title>公开快讯</title>" in body
     assert "草稿快讯" not in body
     page = client.get(reverse("news:list")).content.decode()
-    assert f'type="application/rss+xml" title="园区快讯" href="{reverse("news:feed")}"' in page
+    assert f'type="application/rss+xml" title="新闻中心（全部栏目）" href="{reverse("news:feed")}"' in page
 
 
 # --- Admin --------------------------------------------------------------------

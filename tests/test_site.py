@@ -78,9 +78,31 @@ def test_pages_load_nothing_from_another_host(client, seeded):
         assert external == [], url
 
 
-def test_current_page_is_marked_in_navigation(client, seeded):
-    content = client.get("/news/").content.decode()
-    assert '<a href="/news/" aria-current="page">园区快讯</a>' in content
+def nav_of(content):
+    start = content.index('aria-label="主导航"')
+    return content[start : content.index("</nav>", start)]
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/", '<a href="/" aria-current="page">首页</a>'),
+        ("/news/park-express/", '<a href="/news/park-express/" aria-current="page">园区快讯</a>'),
+        ("/about/charter/history/", '<a href="/about/charter/" aria-current="page">协会章程</a>'),
+        ("/members/?city=changsha", '<a href="/members/" aria-current="page">会员单位</a>'),
+        ("/contact/", '<a href="/contact/" aria-current="page">联系我们</a>'),
+    ],
+)
+def test_current_section_is_marked_once_in_navigation(client, seeded, url, current):
+    nav = nav_of(client.get(url).content.decode())
+    assert current in nav
+    assert nav.count('aria-current="page"') == 1
+
+
+def test_an_article_marks_its_own_category_in_navigation(client, seeded):
+    article = Article.objects.published().first()
+    nav = nav_of(client.get(article.get_absolute_url()).content.decode())
+    assert '<a href="/news/park-express/" aria-current="page">园区快讯</a>' in nav
 
 
 # --- Errors -----------------------------------------------------------------------

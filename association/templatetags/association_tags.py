@@ -76,12 +76,6 @@ def association_search(query):
 
 
 @register.filter
-def is_within(path, prefix):
-    """True if ``path`` is ``prefix`` or a page below it (marks the current section in navigation)."""
-    return str(path).startswith(str(prefix))
-
-
-@register.filter
 def excerpt(body, length=100):
     """The first ``length`` characters of the text of an HTML body (for descriptions)."""
     return summarize(body, length)

@@ -170,4 +170,5 @@ def test_staff_import_the_sample_file_in_the_admin(new_context, admin_login, scr
     public = new_context().new_page()
     public.goto("/members/")
     expect(public.locator(".member-card")).to_have_count(3)
-    expect(public.locator(".member-card__short")).to_have_text(["湘西高新区", "长沙经开区", "长沙高新区"])
+    # In pinyin order: chang sha gao…, chang sha jing…, xiang xi…
+    expect(public.locator(".member-card__short")).to_have_text(["长沙高新区", "长沙经开区", "湘西高新区"])
