@@ -157,6 +157,7 @@ def test_staff_add_a_category_from_the_admin_and_it_appears(staff_client, client
             "show_on_home": "on",
             "home_position": "0",
             "home_count": "5",
+            "stale_after_days": "30",
         },
     )
     assert response.status_code == 302
