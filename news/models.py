@@ -2,23 +2,24 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from hnda_site.models import staff_member_field
 from hnda_site.richtext import RichTextField, summarize
 
-# User agents of crawlers and link checkers; their visits do not count as views.
+# Crawlers, link checkers, scripts and headless browsers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|baiduspider|sogou|bingpreview|facebookexternalhit"
-    r"|python-requests|curl|wget|httpclient|go-http-client|scrapy|feedfetcher",
+    r"bot|crawl|spider|slurp|baiduspider|sogou|bingpreview|facebookexternalhit|headless|phantomjs|lighthouse"
+    r"|python-requests|python-urllib|curl|wget|httpclient|http-client|go-http-client|okhttp|axios|node-fetch"
+    r"|libwww|scrapy|feedfetcher|checker|checklink|linkcheck|validator|xenu|pingdom|uptime",
     re.IGNORECASE,
 )
 
 
 def is_bot(user_agent):
-    """True for an obvious crawler or script (or no user agent at all)."""
+    """True for an obvious crawler, link checker, script or headless browser (or no user agent at all)."""
     return not user_agent or bool(BOT_USER_AGENT.search(user_agent))
 
 
@@ -69,6 +70,10 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Published articles whose 发布时间 is still in the future."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def next_publication(self):
+        """The earliest future 发布时间 (when the public pages change by themselves), or None."""
+        return self.scheduled().aggregate(next=Min("published_at"))["next"]
 
     def for_list(self):
         """What a list row shows, without the (large) body."""
@@ -157,11 +162,6 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
-
-    def count_view(self):
-        """Add one view in a single atomic UPDATE (safe under concurrent requests)."""
-        Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
-        self.view_count += 1
 
     def neighbours(self):
         """(上一篇, 下一篇): the next newer and next older public article in the category."""
