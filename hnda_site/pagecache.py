@@ -65,6 +65,7 @@ _epochs = count(1)
 _local = {"epoch": next(_epochs)}
 _quiet = threading.local()
 _request = threading.local()  # the stamp read for the current request
+_deferred = threading.local()  # a SQLite autocommit write waiting for its statement to finish
 _memo = {}
 _schedules = []
 
@@ -81,6 +82,27 @@ def invalidate(using=DEFAULT_DB_ALIAS):
     try:
         transaction.on_commit(_bump_shared, using=using, robust=True)
     except TransactionManagementError:  # manual transaction management: no commit hook
+        _bump_shared()
+
+
+def _invalidate_after_statement(connection, sql):
+    """A write in autocommit mode is committed when its statement is done.
+
+    SQLite's ``INSERT … RETURNING`` is done only once its row has been fetched, after
+    the execute wrapper returns: the shared stamp then moves on just before the next
+    statement on that connection, or at the end of the request (or of the command).
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block and "RETURNING" in sql.upper():
+        _local["epoch"] = next(_epochs)
+        _deferred.pending = True
+    else:
+        invalidate(using=connection.alias)
+
+
+def run_deferred():
+    """Move the shared stamp on for a write whose statement has finished since (see above)."""
+    if getattr(_deferred, "pending", False):
+        _deferred.pending = False
         _bump_shared()
 
 
@@ -188,6 +210,7 @@ def _publish(redis, stamp):
 
 def current_stamp():
     """The shared stamp: from Redis when it answers, else from the database (DatabaseError propagates)."""
+    run_deferred()
     redis = redisconn.connection()
     if redis is not None:
         try:
@@ -270,11 +293,13 @@ def content_tables():
 
 def watch_writes(execute, sql, params, many, context):
     """Database execute wrapper: a write to a content table invalidates the page cache."""
+    if getattr(_deferred, "pending", False) and not getattr(_quiet, "active", False):
+        run_deferred()
     result = execute(sql, params, many, context)
     if sql.lstrip()[:6].upper() in _WRITE_VERBS and not getattr(_quiet, "active", False):
         match = _WRITE.match(sql)
         if match and match.group(1).lower() in content_tables():
-            invalidate(using=context["connection"].alias)
+            _invalidate_after_statement(context["connection"], sql)
     return result
 
 
@@ -282,6 +307,11 @@ def install_write_watch(sender, connection, **kwargs):
     """``connection_created`` receiver: watch every connection's writes (once per connection object)."""
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch_writes)
+
+
+def run_deferred_at_request_end(sender, **kwargs):
+    """``request_finished`` receiver (and ``atexit`` for commands): nothing deferred is left behind."""
+    run_deferred()
 
 
 # -- The in-process store --------------------------------------------------------------------------
