@@ -59,7 +59,7 @@ def test_anonymous_pages_are_served_from_the_cache_with_one_query(client, make_a
         second = get(client, url)
     assert outcome(second) == "hit"
     assert second.content == first.content
-    assert len(queries) == 1  # the generation stamp
+    assert len(queries) == (0 if redisconn.configured() else 1)  # the generation stamp, unless in Redis
 
 
 def test_a_hit_keeps_the_security_headers_of_the_rendered_page(client, make_article):
@@ -185,7 +185,7 @@ def test_a_write_by_another_server_is_seen(client, make_article):
     get(client, "/news/")
     with pagecache.quiet():  # this process does not see the write itself
         Article.objects.filter(pk=article.pk).update(title="别处修改后")
-        PageCacheStamp.objects.filter(pk=1).update(generation=shared_generation() + 1)
+    pagecache._bump_shared()  # what the other server does when its transaction commits
     assert "别处修改后" in get(client, "/news/").content.decode()
 
 
