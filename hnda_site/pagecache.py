@@ -85,16 +85,26 @@ def invalidate(using=DEFAULT_DB_ALIAS):
         _bump_shared()
 
 
-def _invalidate_after_statement(connection, sql):
+def _invalidate_after_statement(connection, cursor, sql):
     """A write in autocommit mode is committed when its statement is done.
 
     SQLite's ``INSERT … RETURNING`` is done only once its row has been fetched, after
-    the execute wrapper returns: the shared stamp then moves on just before the next
-    statement on that connection, or at the end of the request (or of the command).
+    the execute wrapper returns: the shared stamp then moves on when the cursor is
+    closed (or, failing that, before the next statement, at the end of the request
+    or when the process exits).
     """
     if connection.vendor == "sqlite" and not connection.in_atomic_block and "RETURNING" in sql.upper():
         _local["epoch"] = next(_epochs)
         _deferred.pending = True
+        close = cursor.close
+
+        def close_then_invalidate():
+            try:
+                close()
+            finally:
+                run_deferred()
+
+        cursor.close = close_then_invalidate
     else:
         invalidate(using=connection.alias)
 
@@ -299,7 +309,7 @@ def watch_writes(execute, sql, params, many, context):
     if sql.lstrip()[:6].upper() in _WRITE_VERBS and not getattr(_quiet, "active", False):
         match = _WRITE.match(sql)
         if match and match.group(1).lower() in content_tables():
-            _invalidate_after_statement(context["connection"], sql)
+            _invalidate_after_statement(context["connection"], context["cursor"], sql)
     return result
 
 
