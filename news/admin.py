@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from . import viewcounter
 from .models import Article, Category
 
 
@@ -28,6 +29,14 @@ class ArticleAdmin(admin.ModelAdmin):
         ("摘要与封面", {"fields": ["summary", "cover"], "classes": ["collapse"]}),
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        viewcounter.flush()  # staff see every view so far, not only those flushed already
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        viewcounter.flush()
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         # A new article has no record yet: show that part only when editing.

@@ -231,3 +231,13 @@ def test_eight_times_three_hundred_concurrent_views_are_all_counted(make_article
     assert count_concurrently(article.pk) == []
     assert stored(article) == 8 * 300
     assert shown(Client(HTTP_USER_AGENT=BROWSER_USER_AGENT).get(article.get_absolute_url())) == 8 * 300 + 1
+
+
+@needs_redis
+def test_staff_opening_an_article_in_the_admin_see_every_view(redis_cache, make_article, staff_client):
+    article = make_article()
+    for _ in range(3):
+        viewcounter.count(article.pk)
+    assert staff_client.get(f"/admin/news/article/{article.pk}/change/").status_code == 200
+    article.refresh_from_db()
+    assert article.view_count == 3
