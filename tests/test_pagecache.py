@@ -1,6 +1,8 @@
 """The page cache: anonymous pages come from memory and are never stale (hnda_site/pagecache.py)."""
 
+import os
 import socket
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -396,3 +398,24 @@ def test_with_redis_down_staff_can_log_in_and_work(redis_down, admin_user):
     assert browser.get("/admin/").status_code == 200
     assert browser.get("/admin/news/article/").status_code == 200
     assert browser.get("/news/").status_code == 200
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI runs it)")
+def test_when_redis_returns_the_stamp_goes_back_to_it_by_itself(redis_down, client, make_article, settings, caplog):
+    make_article()
+    assert get(client, "/news/")  # Redis down: the stamp comes from the database
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    redisconn._down["until"] = 0.0  # the retry delay has passed
+    assert get(client, "/news/")
+    assert "Redis reachable again" in caplog.text
+    redis = redisconn.connection()
+    key = redisconn.key(pagecache.STAMP_KEY)
+    assert redis.get(key) is not None
+    redis.delete(key)
