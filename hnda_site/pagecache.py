@@ -47,7 +47,7 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, Error, connections, transaction
 from django.db.transaction import TransactionManagementError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -219,7 +219,7 @@ def _publish(redis, stamp):
 
 
 def current_stamp():
-    """The shared stamp: from Redis when it answers, else from the database (DatabaseError propagates)."""
+    """The shared stamp: from Redis when it answers, else from the database (a database error propagates)."""
     run_deferred()
     redis = redisconn.connection()
     if redis is not None:
@@ -264,7 +264,7 @@ def _bump_shared():
                 row.generation = max(row.generation + 1, time.time_ns() // 1000)
                 row.next_change_us = None if next_change is None else int(next_change.timestamp() * 1_000_000)
                 row.save(update_fields=["generation", "next_change_us"])
-    except DatabaseError:  # e.g. during `migrate`, before the stamp's table exists
+    except Error:  # any database error; e.g. during `migrate`, before the stamp's table exists
         logger.exception("page cache: could not move the generation stamp on")
         return None
     stamp = Stamp(row.generation, row.next_change_us)
@@ -314,9 +314,13 @@ def watch_writes(execute, sql, params, many, context):
 
 
 def install_write_watch(sender, connection, **kwargs):
-    """``connection_created`` receiver: watch every connection's writes (once per connection object)."""
+    """``connection_created`` receiver: watch every connection's writes (once per connection object).
+
+    Inserted first, not appended: ``connection.execute_wrapper()`` blocks pop the last wrapper
+    when they end, and one may be open while the connection is created.
+    """
     if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 def run_deferred_at_request_end(sender, **kwargs):
@@ -438,7 +442,7 @@ class PageCacheMiddleware:
             stamp = current_stamp()
             if stamp.expired():
                 stamp = _bump_shared() or _read_database_stamp()
-        except DatabaseError:
+        except Error:  # any database error (InterfaceError is not a DatabaseError)
             logger.warning("page cache: the generation stamp cannot be read; serving uncached", exc_info=True)
             return self.mark_private(request, self.get_response(request))
         _request.stamp = stamp

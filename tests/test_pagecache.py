@@ -419,3 +419,11 @@ def test_when_redis_returns_the_stamp_goes_back_to_it_by_itself(redis_down, clie
     key = redisconn.key(pagecache.STAMP_KEY)
     assert redis.get(key) is not None
     redis.delete(key)
+
+
+def test_the_write_watch_survives_an_execute_wrapper_block_around_connecting(db):
+    """Django's execute_wrapper() pops the last wrapper when its block ends: ours must not be that one."""
+    connection.execute_wrappers.remove(pagecache.watch_writes)
+    with connection.execute_wrapper(lambda execute, *args: execute(*args)):
+        pagecache.install_write_watch(sender=None, connection=connection)  # as if connecting now
+    assert connection.execute_wrappers == [pagecache.watch_writes]
