@@ -159,7 +159,10 @@ def memoize(name, compute):
     """
     if not settings.PAGE_CACHE_ENABLED:
         return compute()
-    stamp = getattr(_request, "stamp", None) or current_stamp()
+    try:
+        stamp = getattr(_request, "stamp", None) or current_stamp()
+    except Error:  # the stamp cannot be read: do not remember anything
+        return compute()
     epoch = _local["epoch"]
     memo = _memo.get(name)
     if memo is not None and memo[0] == stamp.generation and memo[1] == epoch:

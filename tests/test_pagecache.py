@@ -427,3 +427,15 @@ def test_the_write_watch_survives_an_execute_wrapper_block_around_connecting(db)
     with connection.execute_wrapper(lambda execute, *args: execute(*args)):
         pagecache.install_write_watch(sender=None, connection=connection)  # as if connecting now
     assert connection.execute_wrappers == [pagecache.watch_writes]
+
+
+def test_when_the_stamp_cannot_be_read_the_page_is_served_uncached(client, make_article, monkeypatch):
+    from django.db import InterfaceError, OperationalError
+
+    make_article("照常显示")
+    get(client, "/news/")
+    for error in (OperationalError, InterfaceError):
+        monkeypatch.setattr(pagecache, "current_stamp", lambda error=error: (_ for _ in ()).throw(error("down")))
+        response = get(client, "/news/")
+        assert outcome(response) is None
+        assert "照常显示" in response.content.decode()
