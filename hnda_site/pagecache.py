@@ -32,6 +32,13 @@ serves a stale copy, even inside an open transaction) and the shared stamp
 when its transaction commits (once per transaction).
 
 Writes that must NOT invalidate (the view counter) run inside ``quiet()``.
+
+Other tools
+-----------
+``per_request(response, placeholder, value, fill)``: a part of a cached page that
+differs per visitor (the view count). ``memoize(name, compute)``: a value kept per
+process until content changes (the site settings). ``clear()``: what
+``manage.py clear_page_cache`` does. Never stored: see ``PageCacheMiddleware.cacheable``.
 """
 
 import hashlib
