@@ -6,12 +6,13 @@ flag. A published version never changes again: the model, its queryset and the
 admin all refuse; a mistake is fixed by publishing a new version.
 """
 
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -123,6 +124,16 @@ class DocumentVersionQuerySet(models.QuerySet):
         """
         since = Coalesce("effective_date", TruncDate("published_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         return self.published().alias(in_force_since=since).filter(in_force_since__lte=day).order_by("-number")
+
+    def next_taking_effect(self):
+        """The start (Beijing time) of the next day a published version takes effect, or None.
+
+        Pages say "takes effect on …" until then: the page cache moves on at that moment.
+        """
+        day = self.published().filter(effective_date__gt=timezone.localdate()).aggregate(day=Min("effective_date"))
+        if day["day"] is None:
+            return None
+        return timezone.make_aware(datetime.combine(day["day"], time.min))
 
     def with_latest_number(self):
         """Annotate ``latest_number``: the number of the document's current version (to say "not current")."""

@@ -1,13 +1,15 @@
-"""Load benchmark of the HNDZA website under gunicorn.
+"""Load benchmark of the HNDZA website: every public page as a ratio to a bare Django view.
 
-Prepares a throw-away database (SQLite by default, PostgreSQL with
-``--database-url``), loads the initial content plus N long articles, starts
-``gunicorn hnda_site.wsgi`` with production settings on a free loopback port
-and measures, for each public page: requests, req/s, p50/p95/p99 latency,
-errors, SQL queries per request, then the RSS of each gunicorn worker and
-whether the article page counted exactly one view per successful request.
+Prepares a throw-away database (SQLite by default, PostgreSQL with ``--database-url``,
+Redis with ``--redis-url``), loads the initial content plus N long articles, and starts
+two gunicorn servers with the same settings: the site (production settings, DEBUG off)
+and ``bench/hello.py``, a bare "hello" view with ``startproject``'s middleware. Then, in
+``--rounds`` interleaved rounds, ``wrk`` loads the hello view and each page in turn; the
+report gives the median req/s and p50/p99 of the rounds and **× hello**, the SQL queries
+of each page uncached, on a page-cache miss and on a hit, the RSS of the site's workers
+after each round, and whether the view counter counted exactly one view per request.
 
-Run it with ``make bench`` or ``.venv/bin/python bench/run.py --help``.
+Run it with ``make bench`` or ``.venv/bin/python bench/run.py --help``; see bench/README.md.
 The same file also runs the small Django tasks it needs (``--task``, internal).
 """
 
@@ -17,8 +19,10 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +38,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 BROWSER_USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 )
@@ -41,25 +46,31 @@ REQUEST_HEADERS = {
     "User-Agent": BROWSER_USER_AGENT,
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9",
-    "Accept-Encoding": "gzip",
 }
-# (label, path); "{article}" is replaced by the id of the article under test.
+# (label, path); {article}, {member} are replaced by ids of the data under test. Search is
+# measured as a plain line only (its own benchmark is bench/search.py).
 PAGES = [
     ("首页 home", "/"),
     ("快讯列表 list", "/news/"),
-    ("文章 article", "/news/{article}/"),
     ("列表第2页 page 2", "/news/?page=2"),
+    ("栏目 category", "/news/park-express/"),
+    ("文章 article (counted)", "/news/{article}/"),
     ("RSS feed", "/news/feed/"),
-    ("搜索 search", "/search/?q=高新区"),
     ("协会章程 charter", "/about/charter/"),
     ("章程历史 history", "/about/charter/history/"),
+    ("旧版本 old version", "/about/charter/v1/"),
+    ("版本比较 compare", "/about/charter/compare/1/2/"),
     ("会员名录 members", "/members/"),
     ("会员筛选 filtered", "/members/?city=changsha&level=national"),
-    ("静态 CSS", "/static/css/site.css"),
+    ("会员 member", "/members/{member}/"),
+    ("网站地图 sitemap", "/sitemap.xml"),
+    ("搜索 search", "/search/?q=创新积分"),
 ]
+ARTICLE_PAGE = "文章 article (counted)"
+HELLO = "Django hello"
 REDIS_PREFIX = f"hnda-bench-{os.getpid()}"
 STARTUP_TIMEOUT = 60  # seconds gunicorn may take to answer its first request
-REQUEST_TIMEOUT = 30  # seconds one request may take before it counts as an error
+REQUEST_TIMEOUT = 30  # seconds one request of the counter check may take
 
 # Sentences the article bodies are made of (about development zones, so the
 # search for 高新区 has realistic hits in titles and bodies).
@@ -89,9 +100,6 @@ ZONES = ["长沙高新区", "株洲高新区", "湘潭经开区", "衡阳高新�
 TOPICS = ["推进产业链招商", "召开高质量发展大会", "优化营商环境", "建设智能制造示范园", "举办科技成果对接会"]
 
 
-# --- Small Django tasks (run in a child process with the benchmark's settings) ---
-
-
 def make_body(rng, target_bytes):
     """HTML of Chinese paragraphs, about ``target_bytes`` long in UTF-8."""
     paragraphs, size = [], 0
@@ -103,13 +111,18 @@ def make_body(rng, target_bytes):
     return "".join(paragraphs)
 
 
-def task_create_articles(count, body_kb):
-    """Create ``count`` published articles (newest first, one hour apart); return the article to load."""
+# --- Small Django tasks (run in a child process with the benchmark's settings) ---
+
+
+def task_create_content(count, body_kb):
+    """``count`` published articles (newest first, one hour apart), a second charter version; return ids."""
     import random
 
     from django.utils import timezone
 
+    from association.models import Document, DocumentVersion
     from hnda_site.richtext import summarize
+    from members.models import Member
     from news.models import Article, Category
 
     rng = random.Random(20201218)  # same content on every run
@@ -131,46 +144,68 @@ def task_create_articles(count, body_kb):
             )
         )
     Article.objects.bulk_create(articles, batch_size=50)  # RichTextField.pre_save still sanitizes
+    charter = Document.objects.get(slug="charter")
+    current = DocumentVersion.objects.filter(document=charter).published().order_by("-number").first()
+    amended = DocumentVersion(
+        document=charter,
+        body=current.body.replace("</p>", "（基准测试修订）</p>", 3),
+        effective_date=current.effective_date,
+        change_note="基准测试：第二版",
+    )
+    amended.save()
+    amended.publish()
     public = list(Article.objects.published().order_by("-published_at", "-id").values_list("id", flat=True))
     middle = public[len(public) // 2]  # an article with a newer and an older neighbour
     body_bytes = len(Article.objects.get(pk=middle).body.encode())
-    return {"public_articles": len(public), "article_id": middle, "article_body_bytes": body_bytes}
+    member = Member.objects.active().order_by("pk").values_list("pk", flat=True).first()
+    return {"public_articles": len(public), "article_id": middle, "article_body_bytes": body_bytes, "member_id": member}
 
 
 def task_count_queries(paths):
-    """SQL queries each path makes, via Django's test Client: the first (cold) request and a second (warm) one."""
+    """SQL queries of each path with Django's test Client: uncached, on a page-cache miss and on a hit.
+
+    The miss is measured with the site settings already remembered (the steady state: the
+    page cache emptied, the content unchanged); right after a change it reads them once more.
+    """
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
+    from hnda_site import pagecache
+
     client = Client(SERVER_NAME="127.0.0.1", HTTP_USER_AGENT=BROWSER_USER_AGENT)
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            response.close()
+        return response.status_code, [query["sql"][:300] for query in captured.captured_queries]
+
     results = {}
     for path in paths:
-        runs = []
-        for _ in range(2):
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(path)
-                size = len(b"".join(response.streaming_content)) if response.streaming else len(response.content)
-                response.close()
-            runs.append({"status": response.status_code, "queries": len(captured), "bytes": size})
-        results[path] = {
-            "status": runs[1]["status"],
-            "queries_cold": runs[0]["queries"],
-            "queries": runs[1]["queries"],
-            "bytes": runs[1]["bytes"],
-            "sql": [query["sql"][:300] for query in captured.captured_queries],
-        }
+        with override_settings(PAGE_CACHE_ENABLED=False):
+            queries(path)  # creates what a first visit creates
+            status, uncached = queries(path)
+        queries(path)
+        pagecache.STORE.clear()
+        _, miss = queries(path)
+        _, hit = queries(path)
+        results[path] = {"status": status, "uncached": len(uncached), "miss": len(miss), "hit": len(hit), "sql": miss}
     return results
 
 
 def task_view_count(article_id):
-    """The article's view counter as stored in the database."""
+    """The article's view counter in the database, after writing any pending views (Redis) to it."""
+    from news import viewcounter
     from news.models import Article
 
+    viewcounter.flush()
     return {"view_count": Article.objects.values_list("view_count", flat=True).get(pk=article_id)}
 
 
-TASKS = {"create_articles": task_create_articles, "count_queries": task_count_queries, "view_count": task_view_count}
+TASKS = {"create_content": task_create_content, "count_queries": task_count_queries, "view_count": task_view_count}
 
 
 def run_task_here(name, arguments):
@@ -193,7 +228,7 @@ def django_env(database_url, static_root, media_root, redis_url):
         DJANGO_SETTINGS_MODULE="hnda_site.settings",
         DEBUG="false",
         SECRET_KEY="bench-only-" + "not-a-secret-" * 4,
-        ALLOWED_HOSTS="127.0.0.1",
+        ALLOWED_HOSTS="127.0.0.1,testserver",
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         SECURE_HSTS_SECONDS="0",
@@ -296,40 +331,6 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env, port, workers, threads, log_path):
-    """Start gunicorn in the background and wait until it answers ``/``."""
-    command = [
-        str(GUNICORN),
-        "hnda_site.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--log-level",
-        "warning",
-    ]
-    log_file = open(log_path, "w")  # noqa: SIM115 - lives as long as the server
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    server.log_file = log_file
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"bench: gunicorn exited with status {server.returncode}:\n{Path(log_path).read_text()}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/", headers={"User-Agent": BROWSER_USER_AGENT})
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return server
-            raise SystemExit(f"bench: gunicorn answered / with HTTP {status}:\n{Path(log_path).read_text()}")
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"bench: gunicorn did not answer within {STARTUP_TIMEOUT} s")
-
-
 def stop_gunicorn(server):
     """Stop gunicorn gracefully (SIGTERM), or kill it if it does not go within 15 s."""
     if server.poll() is None:
@@ -368,85 +369,97 @@ def worker_memory(master_pid):
     return {"master_rss_mib": rss_mib(status_of(master_pid)), "workers_rss_mib": dict(sorted(workers.items()))}
 
 
+def pad(text, width):
+    """``text`` followed by spaces up to ``width`` terminal columns (CJK characters take two)."""
+    used = sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+    return text + " " * max(0, width - used)
+
+
+def start_gunicorn(app, env, port, workers, threads, log_path):
+    """Start ``gunicorn app`` in the background and wait until it answers ``/``."""
+    command = [str(GUNICORN), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--threads", str(threads), "--log-level", "warning"]
+    log_file = open(log_path, "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    server.log_file = log_file
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"bench: gunicorn exited with status {server.returncode}:\n{Path(log_path).read_text()}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/", headers={"User-Agent": BROWSER_USER_AGENT})
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return server
+            raise SystemExit(f"bench: gunicorn answered / with HTTP {status}:\n{Path(log_path).read_text()}")
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"bench: gunicorn did not answer within {STARTUP_TIMEOUT} s")
+
+
 # --- Load -----------------------------------------------------------------------
 
-
-def percentile(sorted_values, percent):
-    """Nearest-rank percentile of an already sorted list (None when empty)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(percent / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
+_WRK_LATENCY = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+SOCKET_ERRORS = ["connect", "read", "write", "timeout"]
 
 
-def hammer(port, path, concurrency, duration=None, requests_per_client=None):
-    """``concurrency`` clients GET ``path`` in a loop until ``duration`` s pass or each made its requests.
+def wrk(port, path, duration, connections, threads):
+    """One ``wrk --latency`` run; returns requests, req/s, p50/p99 (ms) and errors."""
+    command = [WRK, "--latency", "-d", f"{duration}s", "-c", str(connections), "-t", str(threads)]
+    for name, value in REQUEST_HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{quote(path, safe='/?=&')}")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: wrk failed:\n{done.stdout}{done.stderr}")
+    output = done.stdout
+    latency = {int(p): float(value) * _UNIT_MS[unit] for p, value, unit in _WRK_LATENCY.findall(output)}
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "requests": requests,
+        "req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": round(latency.get(50, math.nan), 2),
+        "p99_ms": round(latency.get(99, math.nan), 2),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        # gunicorn's sync worker closes every connection; wrk counts some of those closes as read errors
+        "socket_errors": dict(
+            zip(["connect", "read", "write", "timeout"], map(int, socket_errors.groups()), strict=True)
+        )
+        if socket_errors
+        else {},
+    }
 
-    Every client keeps its connection open between requests when the server
-    allows it (gunicorn's sync worker closes it after each response; the
-    client then reconnects). Returns latencies, status counts and bytes.
-    """
-    deadline = time.monotonic() + duration if duration else None
+
+def count_check(port, path, clients, per_client):
+    """``clients`` × ``per_client`` concurrent GETs with a browser User-Agent; returns the 200s and the errors."""
+    statuses = Counter()
     lock = threading.Lock()
-    latencies, statuses, received = [], Counter(), [0]
 
     def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-        mine, my_statuses, my_bytes, made = [], Counter(), 0, 0
-        try:
-            while (deadline is None or time.monotonic() < deadline) and (
-                requests_per_client is None or made < requests_per_client
-            ):
-                made += 1
-                started = time.perf_counter()
-                try:
-                    connection.request("GET", path, headers=REQUEST_HEADERS)
-                    response = connection.getresponse()
-                    my_bytes += len(response.read())
-                    my_statuses[response.status] += 1
-                    mine.append(time.perf_counter() - started)
-                except (OSError, http.client.HTTPException) as error:
-                    my_statuses[type(error).__name__] += 1
-                    connection.close()  # the next request opens a new connection
-        finally:
-            connection.close()
-            with lock:
-                latencies.extend(mine)
-                statuses.update(my_statuses)
-                received[0] += my_bytes
+        mine = Counter()
+        for _ in range(per_client):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+            try:
+                connection.request("GET", quote(path, safe="/?=&"), headers=REQUEST_HEADERS)
+                response = connection.getresponse()
+                response.read()
+                mine[response.status] += 1
+            except (OSError, http.client.HTTPException) as error:
+                mine[type(error).__name__] += 1
+            finally:
+                connection.close()
+        with lock:
+            statuses.update(mine)
 
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for future in [pool.submit(client) for _ in range(concurrency)]:
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for future in [pool.submit(client) for _ in range(clients)]:
             future.result()
-    elapsed = time.monotonic() - started
-    return {"elapsed": elapsed, "latencies": sorted(latencies), "statuses": statuses, "bytes": received[0]}
-
-
-def summarize_load(label, path, outcome):
-    """The figures of one page's load run."""
-    requests = sum(outcome["statuses"].values())
-    ok = outcome["statuses"].get(200, 0)
-    latencies_ms = [value * 1000 for value in outcome["latencies"]]
-
-    def ms(percent):
-        value = percentile(latencies_ms, percent)
-        return None if value is None else round(value, 1)
-
-    return {
-        "page": label,
-        "path": path,
-        "requests": requests,
-        "ok": ok,
-        "errors": requests - ok,
-        "statuses": {str(status): count for status, count in sorted(outcome["statuses"].items(), key=str)},
-        "seconds": round(outcome["elapsed"], 2),
-        "req_per_s": round(requests / outcome["elapsed"], 1),
-        "p50_ms": ms(50),
-        "p95_ms": ms(95),
-        "p99_ms": ms(99),
-        "avg_kib": round(outcome["bytes"] / max(ok, 1) / 1024, 1),
-    }
+    return statuses
 
 
 # --- Report ---------------------------------------------------------------------
@@ -457,41 +470,43 @@ def log(message):
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
+def median(values):
+    values = [value for value in values if value is not None and not math.isnan(value)]
+    return round(statistics.median(values), 2) if values else None
+
+
 def print_report(result):
-    """The human-readable table and the memory and view-counter lines."""
+    """The table (medians of the rounds), worker memory per round and the view-counter check."""
     config = result["config"]
     print()
     print(
-        f"HNDZA bench · {result['database']} · {config['articles']} extra articles · gunicorn {config['workers']} "
-        f"workers × {config['threads']} threads · {config['concurrency']} clients × {config['duration']} s per page"
+        f"HNDZA bench · {result['database']} · cache {config['cache']} · {config['articles']} extra articles · "
+        f"gunicorn {config['workers']} workers × {config['threads']} threads · wrk {config['connections']} "
+        f"connections · {config['rounds']} rounds × {config['duration']} s, medians"
     )
-    header = f"{'page':<18} {'path':<24} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-    header += f" {'errors':>6} {'queries':>7} {'KiB':>6}"
+    header = f"{'page':<24} {'path':<40} {'req/s':>8} {'× hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
+    header += f" {'queries uncached/miss/hit':>26}"
     print(header)
     print("-" * len(header))
     for page in result["pages"]:
-        # CJK text is two columns wide: pad by display width, not by characters.
-        cells = [pad(page["page"], 18), pad(page["display_path"], 24), f"{page['requests']:>8}"]
-        cells += [f"{page['req_per_s']:>8}", f"{page['p50_ms']!s:>8}", f"{page['p95_ms']!s:>8}"]
-        cells += [f"{page['p99_ms']!s:>8}", f"{page['errors']:>6}", f"{page['queries']!s:>7}", f"{page['avg_kib']:>6}"]
+        queries = page.get("queries")
+        query_cell = f"{queries['uncached']}/{queries['miss']}/{queries['hit']}" if queries else "–"
+        cells = [pad(page["page"], 24), pad(page["display_path"], 40), f"{page['req_per_s']!s:>8}"]
+        cells += [f"{page['x_hello']!s:>8}", f"{page['p50_ms']!s:>7}", f"{page['p99_ms']!s:>7}"]
+        cells += [f"{page['errors']:>6}", f"{query_cell:>26}"]
         print(" ".join(cells))
     machine = result["machine"]
     print(f"Load average (1 min) before / after: {machine['loadavg_before'][0]} / {machine['loadavg_after'][0]}")
-    memory = result["memory"]
-    workers = ", ".join(f"pid {pid}: {rss} MiB" for pid, rss in memory["workers_rss_mib"].items())
-    print(f"\nRSS after the load: master {memory['master_rss_mib']} MiB; workers {workers}")
+    for number, memory in enumerate(result["memory"], start=1):
+        workers = ", ".join(f"{rss} MiB" for rss in memory["workers_rss_mib"].values())
+        print(f"RSS of the site's workers after round {number}: {workers}")
     views = result["view_counter"]
     verdict = "OK, equal" if views["match"] else "MISMATCH"
     print(
-        f"View counter of article {views['article_id']}: {views['counted']} counted "
-        f"({views['before']} → {views['after']}) for {views['successful_requests']} successful requests: {verdict}"
+        f"View counter of article {views['article_id']}: {views['counted']} counted ({views['before']} → "
+        f"{views['after']}) for {views['successful_requests']} successful requests "
+        f"({views['clients']} clients × {views['per_client']}): {verdict}"
     )
-
-
-def pad(text, width):
-    """``text`` followed by spaces up to ``width`` terminal columns (CJK characters take two)."""
-    used = sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-    return text + " " * max(0, width - used)
 
 
 # --- Main -----------------------------------------------------------------------
@@ -500,7 +515,7 @@ def pad(text, width):
 def parse_args(argv):
     """Command-line options (see bench/README.md)."""
     parser = argparse.ArgumentParser(
-        description="Load benchmark of the HNDZA site under gunicorn (req/s, latency, queries, memory).",
+        description="Load benchmark of the HNDZA site under gunicorn and wrk, as ratios to a bare Django view.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
@@ -508,28 +523,32 @@ def parse_args(argv):
         help="e.g. postgres://postgres@127.0.0.1:5432/hnda_bench: that database is DROPPED and re-created; "
         "default: a fresh SQLite file in a temporary directory",
     )
+    parser.add_argument("--redis-url", help="use Redis (REDIS_URL), e.g. redis://127.0.0.1:6379/9")
     parser.add_argument("--articles", type=int, default=500, help="extra published articles to create")
-    parser.add_argument("--body-kb", type=int, default=30, help="size of each article body in KiB (UTF-8 HTML)")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per page")
-    parser.add_argument("--concurrency", type=int, default=8, help="simultaneous client connections")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--body-kb", type=int, default=27, help="size of each article body in KiB (UTF-8 HTML)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over every page")
+    parser.add_argument("--duration", type=int, default=4, help="seconds of wrk load per page and round")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (site and hello)")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (>1: gthread worker)")
-    parser.add_argument("--redis-url", help="use Redis as the cache (REDIS_URL), e.g. redis://127.0.0.1:6379/9")
+    parser.add_argument("--count-clients", type=int, default=8, help="clients of the exact view-counter check")
+    parser.add_argument("--count-requests", type=int, default=100, help="requests per client of that check")
     parser.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database afterwards")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where the JSON result goes")
     parser.add_argument("--task", help=argparse.SUPPRESS)
     parser.add_argument("--task-args", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for name in ("articles", "body_kb", "concurrency", "workers", "threads"):
-        if getattr(args, name) < (0 if name == "articles" else 1):
-            parser.error(f"--{name.replace('_', '-')} is too small")
-    if args.duration <= 0:
-        parser.error("--duration must be positive")
+    for name in ("body_kb", "rounds", "duration", "connections", "wrk_threads", "workers", "threads"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.articles < 21:
+        parser.error("--articles must be at least 21 (the list needs a second page)")
     return args
 
 
 def benchmark(args, workdir):
-    """Prepare the database, measure queries, run gunicorn under load; return all figures."""
+    """Prepare the database, count queries, then interleave wrk runs of hello and every page."""
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     kind = database_kind(database_url)
     env = django_env(database_url, workdir / "static", workdir / "media", args.redis_url)
@@ -541,37 +560,68 @@ def benchmark(args, workdir):
 
     run_checked([python, "manage.py", "migrate", "--noinput"], env, "migrate")
     run_checked([python, "manage.py", "load_seed"], env, "load_seed")
-    created = django_task(env, "create_articles", count=args.articles, body_kb=args.body_kb)
+    created = django_task(env, "create_content", count=args.articles, body_kb=args.body_kb)
     log(f"{created['public_articles']} public articles; article under test: {created['article_id']}")
     run_checked([python, "manage.py", "collectstatic", "--noinput"], env, "collectstatic")
 
-    pages = [(label, path.format(article=created["article_id"])) for label, path in PAGES]
-    wire_paths = {path: quote(path, safe="/?=&") for _, path in pages}
+    pages = [(label, path.format(article=created["article_id"], member=created["member_id"])) for label, path in PAGES]
     queries = django_task(env, "count_queries", paths=[path for _, path in pages])
+    bad = {path: figures["status"] for path, figures in queries.items() if figures["status"] != 200}
+    if bad:
+        raise SystemExit(f"bench: pages that do not answer 200: {bad}")
 
-    port = free_port()
-    server = start_gunicorn(env, port, args.workers, args.threads, workdir / "gunicorn.log")
+    hello_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.hello"}
+    site_port, hello_port = free_port(), free_port()
+    site = start_gunicorn("hnda_site.wsgi", env, site_port, args.workers, args.threads, workdir / "site.log")
     try:
-        log(f"gunicorn pid {server.pid} on 127.0.0.1:{port}; warming up")
+        hello = start_gunicorn(
+            "bench.hello:application", hello_env, hello_port, args.workers, args.threads, workdir / "hello.log"
+        )
+    except BaseException:
+        stop_gunicorn(site)
+        raise
+    runs = {label: [] for label in [HELLO, *(label for label, _ in pages)]}
+    memory = []
+    try:
+        log(f"site: gunicorn pid {site.pid} on :{site_port}; hello: pid {hello.pid} on :{hello_port}; warming up")
         for _, path in pages:
-            hammer(port, wire_paths[path], args.concurrency, requests_per_client=3)
-        article_path = pages[2][1]
+            count_check(site_port, path, 2, 2)
+        article_path = dict(pages)[ARTICLE_PAGE]
+        for number in range(1, args.rounds + 1):
+            runs[HELLO].append(wrk(hello_port, "/", args.duration, args.connections, args.wrk_threads))
+            log(f"round {number}: hello {runs[HELLO][-1]['req_per_s']} req/s")
+            for label, path in pages:
+                runs[label].append(wrk(site_port, path, args.duration, args.connections, args.wrk_threads))
+                log(f"round {number}: {label} {runs[label][-1]['req_per_s']} req/s")
+            memory.append(worker_memory(site.pid))
         before = django_task(env, "view_count", article_id=created["article_id"])["view_count"]
-        results = []
-        for label, path in pages:
-            outcome = hammer(port, wire_paths[path], args.concurrency, duration=args.duration)
-            figures = summarize_load(label, path, outcome)
-            figures["display_path"] = path.replace(str(created["article_id"]), "<id>")
-            figures.update({key: queries[path][key] for key in ("queries", "queries_cold", "sql")})
-            results.append(figures)
-            log(f"{label}: {figures['requests']} requests, {figures['req_per_s']} req/s, {figures['errors']} errors")
-            if path == article_path:
-                after = django_task(env, "view_count", article_id=created["article_id"])["view_count"]
-                article_ok = figures["ok"]
-        memory = worker_memory(server.pid)
+        statuses = count_check(site_port, article_path, args.count_clients, args.count_requests)
+        after = django_task(env, "view_count", article_id=created["article_id"])["view_count"]
     finally:
-        stop_gunicorn(server)
+        stop_gunicorn(site)
+        stop_gunicorn(hello)
 
+    hello_rate = median([run["req_per_s"] for run in runs[HELLO]])
+    templates = {label: path.format(article="<id>", member="<id>") for label, path in PAGES}
+    results = []
+    for label, path in [(HELLO, "/"), *pages]:
+        rate = median([run["req_per_s"] for run in runs[label]])
+        results.append(
+            {
+                "page": label,
+                "path": path,
+                "display_path": "(bench/hello.py) /" if label == HELLO else templates[label],
+                "req_per_s": rate,
+                "x_hello": round(rate / hello_rate, 3) if hello_rate else None,
+                "p50_ms": median([run["p50_ms"] for run in runs[label]]),
+                "p99_ms": median([run["p99_ms"] for run in runs[label]]),
+                "errors": sum(run["non_2xx"] + run["socket_errors"].get("timeout", 0) for run in runs[label]),
+                "rounds": runs[label],
+                "queries": None if label == HELLO else {key: queries[path][key] for key in ("uncached", "miss", "hit")},
+                "sql_on_miss": None if label == HELLO else queries[path]["sql"],
+            }
+        )
+    ok = statuses.get(200, 0)
     return {
         "timestamp": datetime.now().astimezone().isoformat(timespec="seconds"),
         "database": kind,
@@ -580,8 +630,10 @@ def benchmark(args, workdir):
         "config": {
             "articles": args.articles,
             "body_kib": args.body_kb,
+            "rounds": args.rounds,
             "duration": args.duration,
-            "concurrency": args.concurrency,
+            "connections": args.connections,
+            "wrk_threads": args.wrk_threads,
             "workers": args.workers,
             "threads": args.threads,
             "cache": "redis" if args.redis_url else "locmem",
@@ -593,6 +645,7 @@ def benchmark(args, workdir):
             "python": platform.python_version(),
             "django": metadata.version("django"),
             "gunicorn": metadata.version("gunicorn"),
+            "wrk": subprocess.run([WRK, "-v"], capture_output=True, text=True, check=False).stdout.split("\n")[0],
         },
         "git": source,
         "article": created,
@@ -603,8 +656,11 @@ def benchmark(args, workdir):
             "before": before,
             "after": after,
             "counted": after - before,
-            "successful_requests": article_ok,
-            "match": after - before == article_ok,
+            "clients": args.count_clients,
+            "per_client": args.count_requests,
+            "successful_requests": ok,
+            "statuses": {str(status): count for status, count in statuses.items()},
+            "match": after - before == ok == args.count_clients * args.count_requests,
         },
     }
 
@@ -615,6 +671,8 @@ def main(argv=None):
     if args.task:
         run_task_here(args.task, json.loads(args.task_args))
         return 0
+    if not Path(WRK).exists():
+        raise SystemExit("bench: wrk not found; install it with: apt-get install -y wrk")
     kind = database_kind(args.database_url) if args.database_url else "sqlite"
     if kind == "sqlite" and args.database_url:
         sqlite_file = ROOT / urlsplit(args.database_url).path[1:]  # sqlite:///relative or sqlite:////absolute
@@ -641,7 +699,7 @@ def main(argv=None):
     print_report(result)
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = args.results_dir / f"{stamp}-{result['database']}.json"
+    path = args.results_dir / f"{stamp}-{result['database']}{'-redis' if args.redis_url else ''}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nSaved {path}")
     return 0 if result["view_counter"]["match"] else 1

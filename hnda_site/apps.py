@@ -1,4 +1,9 @@
+import atexit
+
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django.db import connections
+from django.db.backends.signals import connection_created
 
 
 class SiteConfig(AppConfig):
@@ -12,3 +17,12 @@ class SiteConfig(AppConfig):
 
         # django.contrib.admin comes first in INSTALLED_APPS: every admin is registered by now.
         use_safe_change_lists(admin.site)
+
+        from . import pagecache
+
+        # Every write to a content table invalidates the page cache (hnda_site/pagecache.py).
+        connection_created.connect(pagecache.install_write_watch, dispatch_uid="pagecache-write-watch")
+        for connection in connections.all(initialized_only=True):
+            pagecache.install_write_watch(sender=None, connection=connection)
+        request_finished.connect(pagecache.run_deferred_at_request_end, dispatch_uid="pagecache-deferred")
+        atexit.register(pagecache.run_deferred)

@@ -2,15 +2,19 @@ from django.conf import settings
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
+from . import pagecache
 from .models import FriendlyLink, SiteSettings
 from .preferences import ReadingPreferences
 
 
 def site(request):
-    """The site settings record and the 友情链接 (footer, home page), each read when a template first uses it."""
+    """The site settings record and the 友情链接 (footer, home page), each read when a template first uses it.
+
+    Both are kept per process until content changes (the page cache's stamp), not read per request.
+    """
     return {
-        "site": SimpleLazyObject(SiteSettings.load),
-        "link_groups": SimpleLazyObject(FriendlyLink.objects.grouped),
+        "site": SimpleLazyObject(lambda: pagecache.memoize("site-settings", SiteSettings.load)),
+        "link_groups": SimpleLazyObject(lambda: pagecache.memoize("link-groups", FriendlyLink.objects.grouped)),
     }
 
 

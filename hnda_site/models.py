@@ -104,8 +104,8 @@ class SiteSettings(EditVersioned):
     def load(cls):
         """The settings record, created on first use.
 
-        Read once per request (a primary-key lookup) rather than cached: a cache
-        local to each gunicorn worker would show old text after staff save.
+        Pages read it through ``pagecache.memoize`` (hnda_site/context_processors.py): kept
+        per process, and read again after any change, on every worker.
         """
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
@@ -209,3 +209,21 @@ class BrokenLink(models.Model):
 
     def __str__(self):
         return f"{self.source_title}: {self.href}"
+
+
+class PageCacheStamp(models.Model):
+    """The page cache's shared generation stamp: one row (see ``hnda_site.pagecache``).
+
+    Every change to content moves ``generation`` on; ``next_change_us`` is the next
+    scheduled change (e.g. a 发布时间), in microseconds since 1970, when pages change by themselves.
+    """
+
+    generation = models.BigIntegerField(default=0)
+    next_change_us = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "页面缓存版本"
+        verbose_name_plural = "页面缓存版本"
+
+    def __str__(self):
+        return f"页面缓存版本 {self.generation}"

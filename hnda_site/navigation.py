@@ -12,6 +12,8 @@ from django.urls import reverse
 from association.models import Document
 from news.models import Category
 
+from . import pagecache
+
 
 @dataclass
 class NavItem:
@@ -47,15 +49,17 @@ def section_from_url(request):
 def main_navigation(request, section=None):
     """首页 · the navigation 栏目 · 关于协会 (its documents) · 会员单位 · 联系我们, the current one marked.
 
-    Two queries: the 栏目 and the documents of the 关于协会 menu. Without a request (the 500
-    page, rendered without context and perhaps without a database), only the fixed items.
+    Two queries, kept per process until content changes: the 栏目 and the documents of the 关于协会
+    menu. Without a request (the 500 page, rendered without context and perhaps without a database),
+    only the fixed items.
     """
     if request is None:
         categories, documents = [], []
     else:
         section = section or section_from_url(request)
-        categories = Category.objects.in_navigation()
-        documents = Document.objects.in_navigation()
+        # Kept per process until content changes, like the site settings (hnda_site.pagecache).
+        categories = pagecache.memoize("nav-categories", lambda: list(Category.objects.in_navigation()))
+        documents = pagecache.memoize("nav-documents", lambda: list(Document.objects.in_navigation()))
     items = [
         NavItem("首页", reverse("home"), "home"),
         *(NavItem(category.name, category.get_absolute_url(), category.nav_key) for category in categories),

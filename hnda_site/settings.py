@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cache hit skips everything below, and a stored page keeps their headers.
+    "hnda_site.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,18 +118,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------
+# Redis is optional, also at run time: django-redis swallows (and logs) errors, with
+# short timeouts, so with Redis unreachable the cache simply misses and cached_db
+# sessions fall back to the database. Pages keep answering; the admin keeps working.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hnda"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Page cache (hnda_site/pagecache.py) --------------------------------------
+# Anonymous pages come from memory, never stale: any write to these apps' tables
+# invalidates every page on every server. Another app whose models show on public
+# pages must be listed here (or call hnda_site.pagecache.invalidate()).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
+# Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
+PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/ckeditor5/", "/static/", "/media/"]
+# Per worker process.
+PAGE_CACHE_MAX_ENTRIES = 2000
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
 
 # Staff write long articles: a session that expires mid-article would lose work.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

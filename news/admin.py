@@ -5,6 +5,7 @@ from hnda_site.admin_mixins import StaffEditAdmin, save_each
 from hnda_site.changes import chinese_date
 from hnda_site.models import SiteSettings
 
+from . import viewcounter
 from .models import Article, Category
 
 NAV_AND_HOME_FIELDS = ["order", "show_in_nav", "show_on_home", "home_position", "home_count"]
@@ -41,6 +42,14 @@ class ArticleAdmin(StaffEditAdmin):
         ("摘要", {"fields": ["summary"], "classes": ["collapse"]}),
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        viewcounter.flush()  # staff see every view so far, not only those flushed already
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        viewcounter.flush()
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

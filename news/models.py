@@ -4,7 +4,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, Max, Q, Value, When, Window
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -14,16 +14,17 @@ from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, sanitize_html, summarize
 
-# User agents of crawlers and link checkers; their visits do not count as views.
+# Crawlers, link checkers, scripts and headless browsers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|baiduspider|sogou|bingpreview|facebookexternalhit"
-    r"|python-requests|curl|wget|httpclient|go-http-client|scrapy|feedfetcher",
+    r"bot|crawl|spider|slurp|baiduspider|sogou|bingpreview|facebookexternalhit|headless|phantomjs|lighthouse"
+    r"|python-requests|python-urllib|curl|wget|httpclient|http-client|go-http-client|okhttp|axios|node-fetch"
+    r"|libwww|scrapy|feedfetcher|checker|checklink|linkcheck|validator|xenu|pingdom|uptime",
     re.IGNORECASE,
 )
 
 
 def is_bot(user_agent):
-    """True for an obvious crawler or script (or no user agent at all)."""
+    """True for an obvious crawler, link checker, script or headless browser (or no user agent at all)."""
     return not user_agent or bool(BOT_USER_AGENT.search(user_agent))
 
 
@@ -153,6 +154,10 @@ class ArticleQuerySet(models.QuerySet):
     def drafts_untouched_since(self, moment):
         """Drafts nobody has saved since ``moment`` (the dashboard's 搁置的草稿)."""
         return self.drafts().filter(updated_at__lt=moment)
+
+    def next_publication(self):
+        """The earliest future 发布时间 (when the public pages change by themselves), or None."""
+        return self.scheduled().aggregate(next=Min("published_at"))["next"]
 
     def for_list(self):
         """What a list row shows, without the (large) body."""
@@ -295,11 +300,6 @@ class Article(EditVersioned):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
-
-    def count_view(self):
-        """Add one view in a single atomic UPDATE (safe under concurrent requests)."""
-        Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
-        self.view_count += 1
 
     def neighbours(self):
         """(上一篇, 下一篇): the next newer and next older public article in the category."""

@@ -1,7 +1,10 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Category, is_bot
+from hnda_site import pagecache
+
+from . import viewcounter
+from .models import Article, Category
 
 NEWS_PER_PAGE = 20
 
@@ -42,11 +45,21 @@ class ArticleDetailView(DetailView):
         user = self.request.user
         return articles if user.is_staff and user.has_perm("news.change_article") else articles.published()
 
-    def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        if not (self.request.user.is_staff or is_bot(self.request.headers.get("User-Agent"))):
-            article.count_view()
-        return article
+    def get(self, request, *args, **kwargs):
+        """Counted here, not in get_object(): a GET by a visitor counts, HEAD and previews do not.
+
+        The page shows a placeholder where the count goes, so that the page cache can serve
+        it to later visitors with their own (counted) number in place.
+        """
+        self.object = self.get_object()
+        article_id = self.object.pk
+        views = viewcounter.views_for(request, article_id)
+        response = self.render_to_response(self.get_context_data(view_count=viewcounter.PLACEHOLDER))
+
+        def views_of_later_visitor(request):
+            return str(viewcounter.views_for(request, article_id))
+
+        return pagecache.per_request(response, viewcounter.PLACEHOLDER, str(views), views_of_later_visitor)
 
     def get_context_data(self, **kwargs):
         newer, older = self.object.neighbours()

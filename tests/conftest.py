@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from hnda_site import pagecache
 from news.models import Article, Category
 
 BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
@@ -17,8 +18,10 @@ def _isolated(settings, tmp_path):
     """Uploaded files go to a temporary folder; no cached value leaks between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    pagecache.reset()
     yield
     cache.clear()
+    pagecache.reset()
 
 
 @pytest.fixture
