@@ -12,6 +12,8 @@ from news.sitemaps import ArticleSitemap, CategorySitemap
 from . import views
 from .sitemaps import StaticSitemap
 
+handler500 = "hnda_site.views.server_error"
+
 admin.site.site_header = "湖南省开发区协会 网站管理"
 admin.site.site_title = "湖南省开发区协会 网站管理"
 admin.site.index_title = "网站管理"
