@@ -9,7 +9,7 @@ from association.sitemaps import DocumentSitemap
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
-from . import views
+from . import twofactor, views
 from .sitemaps import StaticSitemap
 
 handler500 = "hnda_site.views.server_error"
@@ -32,6 +32,9 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
+    # Before admin.site.urls, which would take every path under admin/.
+    path("admin/2fa/", twofactor.VerifyView.as_view(), name="two_factor_verify"),
+    path("admin/2fa/setup/", twofactor.SetupView.as_view(), name="two_factor_setup"),
     path("admin/", admin.site.urls),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
