@@ -179,6 +179,4 @@ class SetupView(View):
         )
 
     def status_page(self, request):
-        return admin_page(
-            request, "admin/two_factor_status.html", "两步验证", required=is_required(request.user)
-        )
+        return admin_page(request, "admin/two_factor_status.html", "两步验证", required=is_required(request.user))
