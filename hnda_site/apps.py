@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class SiteConfig(AppConfig):
     name = "hnda_site"
     verbose_name = "网站设置"
+
+    def ready(self):
+        # Login security's libraries name their admin sections in English, and not
+        # through gettext (locale/ translates the rest of django-axes).
+        from django.apps import apps
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        apps.get_app_config("axes").verbose_name = "登录安全"
+        apps.get_app_config("otp_totp").verbose_name = "两步验证"
+        TOTPDevice._meta.verbose_name = TOTPDevice._meta.verbose_name_plural = "两步验证设备"

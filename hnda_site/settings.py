@@ -141,6 +141,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese for libraries that ship none (django-axes)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
