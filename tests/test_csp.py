@@ -137,3 +137,25 @@ def test_report_only_header_when_switched_on(client, seeded, settings):
     response = client.get("/")
     assert "Content-Security-Policy" not in response
     assert directives(response, "Content-Security-Policy-Report-Only") == PUBLIC_POLICY
+
+
+def test_home_page_headers_score_at_least_90_by_the_observatory_rules(client, seeded, settings):
+    """Mozilla HTTP Observatory's header rules (httpobs/docs/scoring.md), for an HTTPS request in production."""
+    settings.SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    response = client.get("/", secure=True)
+    policy = directives(response)
+    score = 100
+    assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    score += 5  # csp-implemented-with-no-unsafe (default-src 'none' would be +10)
+    assert int(response["Strict-Transport-Security"].split("max-age=")[1].split(";")[0]) >= 15768000
+    score += 0  # hsts-implemented-max-age-at-least-six-months (missing: -20)
+    assert response["X-Content-Type-Options"] == "nosniff"  # missing: -5
+    assert policy["frame-ancestors"] == ["'none'"]
+    score += 5  # x-frame-options-implemented-via-csp (missing altogether: -20)
+    private_referrers = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+    assert response["Referrer-Policy"] in private_referrers
+    score += 5  # referrer-policy-private
+    assert "Access-Control-Allow-Origin" not in response  # CORS not implemented: 0
+    assert not response.cookies  # cookies-not-found: 0 (the home page sets none)
+    assert score >= 90
