@@ -290,7 +290,7 @@ CKEDITOR_5_CONFIGS = {
 }
 
 # --- Login security: lockout, two-factor login, CSP, backups ------------------
-# README.md, "Security". Every value can be tuned from the environment.
+# README.md, "Security". The limits and switches come from the environment.
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is checked.
     "axes.backends.AxesStandaloneBackend",
