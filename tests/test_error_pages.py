@@ -1,11 +1,17 @@
 """Honest errors: a 503 with Retry-After when the database is out; a 500 that promises only what happens."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -61,3 +67,24 @@ def test_500_page_says_technicians_were_notified_when_they_are(settings, db, mai
     assert response.status_code == 500
     assert "技术人员已收到通知" in response.content.decode()
     assert [message.to for message in mailoutbox] == [["ops@example.com"]]
+
+
+def test_database_server_that_refuses_connections_is_a_503():
+    """No mock: the site pointed at a closed port, as when PostgreSQL is down."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client(raise_request_exception=False).get('/news/'); print(r.status_code, r['Retry-After'])"
+    )
+    result = subprocess.run(  # noqa: S603 - our own settings
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={
+            "DJANGO_SETTINGS_MODULE": "hnda_site.settings_test",
+            "DATABASE_URL": "postgres://hnda@127.0.0.1:1/hnda",
+            "PATH": os.environ.get("PATH", ""),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["503", "120"], result.stderr[-2000:]
