@@ -159,3 +159,19 @@ def test_home_page_headers_score_at_least_90_by_the_observatory_rules(client, se
     assert "Access-Control-Allow-Origin" not in response  # CORS not implemented: 0
     assert not response.cookies  # cookies-not-found: 0 (the home page sets none)
     assert score >= 90
+
+
+def test_admin_change_list_nonces_its_inline_style(staff_client, seeded, monkeypatch):
+    """Django writes a <style> when a ModelAdmin turns both action bars off: it gets the page's nonce."""
+    from news.admin import CategoryAdmin
+
+    monkeypatch.setattr(CategoryAdmin, "actions_on_top", False)
+    monkeypatch.setattr(CategoryAdmin, "actions_on_bottom", False)
+    response = staff_client.get("/admin/news/category/")
+    nonce = response.content.decode().split('<style nonce="')[1].split('"')[0]
+    assert f"'nonce-{nonce}'" in directives(response)["style-src"]
+    assert "<style>" not in response.content.decode()
+
+
+def test_admin_pages_without_inline_elements_carry_no_nonce(staff_client, seeded):
+    assert "'nonce-" not in staff_client.get("/admin/news/category/")["Content-Security-Policy"]
