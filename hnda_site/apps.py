@@ -26,3 +26,11 @@ class SiteConfig(AppConfig):
             pagecache.install_write_watch(sender=None, connection=connection)
         request_finished.connect(pagecache.run_deferred_at_request_end, dispatch_uid="pagecache-deferred")
         atexit.register(pagecache.run_deferred)
+        # Login security's libraries name their admin sections in English, and not
+        # through gettext (locale/ translates the rest of django-axes).
+        from django.apps import apps
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        apps.get_app_config("axes").verbose_name = "登录安全"
+        apps.get_app_config("otp_totp").verbose_name = "两步验证"
+        TOTPDevice._meta.verbose_name = TOTPDevice._meta.verbose_name_plural = "两步验证设备"

@@ -7,9 +7,11 @@ a SECRET_KEY instead of running insecurely.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +56,11 @@ INSTALLED_APPS = [
     # Audit trail (issue 8): every staff change with old and new values.
     "simple_history",
     "audit",
+    # Login security (README "Security"): lockout, two-factor, CSP.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "hnda_site",
     "news",
     "association",
@@ -65,6 +72,9 @@ MIDDLEWARE = [
     "hnda_site.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hnda_site.security.AdminContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,8 +83,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Audit trail: records which staff account made each change (after authentication).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hnda_site.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hnda_site.urls"
@@ -159,6 +173,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese for libraries that ship none (django-axes)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -317,3 +332,91 @@ CKEDITOR_5_CONFIGS = {
         "link": {"addTargetToExternalLinks": True},
     }
 }
+
+# --- Login security: lockout, two-factor login, CSP, backups ------------------
+# README.md, "Security". The limits and switches come from the environment.
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out client is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failures lock out both the user name (whatever the address: a botnet cannot spread
+# its guesses over many addresses) and the address (whatever the user names: no password
+# spraying) for 15 minutes. A staff member who mistypes a few times is not stopped; a
+# guesser gets 5 tries per quarter hour, about 480 a day, hopeless against a real password.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The lockout ends a fixed time after it began, which is what the lockout page promises.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hnda_site.security.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Failed logins are logged (logger "axes") with the user name and address they came from.
+AXES_SENSITIVE_PARAMETERS = []
+if env_bool("BEHIND_PROXY", False):
+    # The reverse proxy appends the address it saw to X-Forwarded-For; everything to the
+    # left of it was sent by the client and may be forged. AXES_PROXY_COUNT counts further
+    # proxies in front of that one (a CDN or load balancer), whose addresses the header holds.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+    IPWARE_STRICT = False  # a forged, longer header must not make the lookup give up
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Two-factor login (TOTP, django-otp): staff may enrol an authenticator app;
+# with REQUIRE_2FA=true, superusers must.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "湖南省开发区协会"
+
+# Content-Security-Policy (django-csp). Public pages get one header for every visitor
+# (they are served from a shared cache): no nonce there. The admin may nonce the odd
+# inline element ({{ request.csp_nonce }}), and the editor's pages relax style-src-attr
+# (hnda_site/security.py says why). CSP_REPORT_ONLY=true reports instead of blocking.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# (Not a setting named CSP_*: django-csp takes those for its old configuration.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if _csp_report_only else None
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP
+# No page needs a device or a payment API.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Backups (manage.py backup / restore): one dated folder per backup.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+# axes announces its configuration at every start; failures (logger "axes") stay at INFO.
+LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}

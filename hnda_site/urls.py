@@ -9,8 +9,10 @@ from association.sitemaps import DocumentHistorySitemap, DocumentSitemap, OldVer
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
-from . import views
+from . import twofactor, views
 from .sitemaps import StaticSitemap
+
+handler500 = "hnda_site.views.server_error"
 
 admin.site.site_header = "湖南省开发区协会 网站管理"
 admin.site.site_title = "湖南省开发区协会 网站管理"
@@ -34,6 +36,9 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
+    # Before admin.site.urls, which would take every path under admin/.
+    path("admin/2fa/", twofactor.VerifyView.as_view(), name="two_factor_verify"),
+    path("admin/2fa/setup/", twofactor.SetupView.as_view(), name="two_factor_setup"),
     path("admin/", admin.site.urls),
     # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
     path("ckeditor5/image_upload/", views.editor_upload, name="ck_editor_5_upload_file"),

@@ -1,7 +1,11 @@
+import sys
+
+from django.conf import settings
 from django.core.exceptions import BadRequest, ValidationError
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -15,6 +19,8 @@ from .richtext import may_upload_images, store_editor_image
 
 # How many articles the home page's 焦点图 shows at most.
 FOCUS_COUNT = 5
+# How long a visitor is asked to wait when the database is unreachable.
+DATABASE_RETRY_AFTER = 120
 
 
 class HomeView(TemplateView):
@@ -122,3 +128,20 @@ def editor_upload(request):
     except ValidationError as error:
         return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
     return JsonResponse({"url": url})
+
+
+def server_error(request):
+    """``handler500``: a 503 with ``Retry-After`` when the database is out, else the 500 page.
+
+    Django calls it inside the ``except`` block of any uncaught exception, from a view or
+    a middleware, so ``sys.exc_info()`` says what failed. Neither page needs the database
+    or a context processor: the database may be what failed. The 500 page only says that
+    technicians were told when ``ADMINS`` is set (Django then mails them the error).
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        context = {"retry_after_minutes": DATABASE_RETRY_AFTER // 60}
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html", {"admins_notified": bool(settings.ADMINS)}))

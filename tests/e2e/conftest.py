@@ -24,6 +24,14 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = "apt-get update && apt-get install -y chromium fonts-noto-cjk"
 
+# Reports every Content-Security-Policy violation (blocked or report-only) to the console.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
+    + `at ${event.sourceFile}:${event.lineNumber} (${event.sample})`);
+});
+"""
+
 ADMIN_USERNAME = "editor"
 ADMIN_PASSWORD = "e2e-Secret-pass-42"
 
@@ -77,11 +85,24 @@ def new_context(browser, live_server, transactional_db):
     """Factory for browser contexts on the live server, each a separate visitor.
 
     Every request to a host other than 127.0.0.1/localhost is aborted and recorded;
-    uncaught page errors are recorded; both fail the test at teardown.
+    uncaught page errors and Content-Security-Policy violations are recorded; all fail
+    the test at teardown.
     """
     contexts = []
     foreign_requests = []
     page_errors = []
+    csp_violations = []
+
+    def watch(page):
+        page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"{page.url}: {message.text}")
+                if "CSP violation" in message.text or "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def route(route):
         host = urlsplit(route.request.url).hostname
@@ -100,7 +121,8 @@ def new_context(browser, live_server, transactional_db):
         )
         context.set_default_timeout(10_000)
         context.route("**/*", route)
-        context.on("page", lambda page: page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}")))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
@@ -110,6 +132,7 @@ def new_context(browser, live_server, transactional_db):
         context.close()
     assert not foreign_requests, f"the site requested other hosts: {foreign_requests}"
     assert not page_errors, f"uncaught JavaScript errors: {page_errors}"
+    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
 
 
 @pytest.fixture
