@@ -14,6 +14,8 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources, widgets
 
+from hnda_site.spreadsheets import unescape_formula
+
 from .models import Member
 
 # Excel often keeps a few empty rows under the data.
@@ -27,10 +29,14 @@ def _text(value):
 
 
 class TextWidget(widgets.CharWidget):
-    """Text with the spaces around it removed (a trailing space must not make a new member)."""
+    """Text with the spaces around it removed (a trailing space must not make a new member).
+
+    Text is stored as text, also when it begins like a formula (``=``, ``+``…); the apostrophe
+    that the CSV export puts in front of such text is taken off again.
+    """
 
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        return unescape_formula(_text(value))
 
 
 class WebsiteWidget(TextWidget):
