@@ -12,9 +12,10 @@ import re
 from datetime import date
 
 import nh3
-from django.core.files.storage import FileSystemStorage
 from django.utils.html import strip_tags
 from django_ckeditor_5.fields import CKEditor5Field
+
+from .storage import OnDefaultStorage
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -102,8 +103,8 @@ class RichTextField(CKEditor5Field):
         return value
 
 
-class EditorUploadStorage(FileSystemStorage):
-    """Editor uploads go to MEDIA_ROOT/uploads/<year>/<month>/, never overwriting.
+class EditorUploadStorage(OnDefaultStorage):
+    """Editor uploads go to uploads/<year>/<month>/ in the default storage, never overwriting.
 
     Files are kept for ever: old document versions may still show them.
     """
