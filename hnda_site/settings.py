@@ -307,4 +307,4 @@ CKEDITOR_5_CONFIGS = {
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "hnda_site.importstorage.DatabaseImportStorage"
 # Limits that keep an import well inside gunicorn's 30 s timeout (README.md, "Configuration").
 IMPORT_MAX_FILE_SIZE = int(float(os.environ.get("IMPORT_MAX_FILE_MB", "2")) * 1024 * 1024)
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "2000"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))

@@ -52,13 +52,13 @@ class ImportLimits:
 
     @property
     def max_unzipped(self):
-        """Unpacked size of an .xlsx at most: 5 MB for 2,000 rows.
+        """Unpacked size of an .xlsx at most: 2.5 MB for 1,000 rows.
 
-        A 2,000-row member list with long names and addresses unpacks to about 1.5 MB. The bound
+        A 1,000-row member list with long names and addresses unpacks to about 0.8 MB. The bound
         matters: openpyxl parses a whole sheet that does not declare its size when it opens the
         file, so the unpacked size is what bounds the time spent before the first row is read.
         """
-        return max(1024 * 1024, 5 * 1024 * 1024 * self.max_rows // 2000)
+        return max(1024 * 1024, 2560 * 1024 * self.max_rows // 1000)
 
 
 def check_file_size(size, limits=None):
