@@ -125,7 +125,7 @@ class MemberAdmin(ImportExportModelAdmin):
         return response
 
     def get_import_context_data(self, **kwargs):
-        return {"column_help": COLUMN_HELP, **kwargs}
+        return {"column_help": COLUMN_HELP, "import_limits": spreadsheets.ImportLimits.from_settings(), **kwargs}
 
     def get_import_data_kwargs(self, **kwargs):
         # Nothing at all is applied when any row is invalid (the confirm step included).

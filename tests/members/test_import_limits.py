@@ -76,6 +76,11 @@ def small_limits(settings):
     return ImportLimits.from_settings()
 
 
+def test_the_import_page_states_the_limits(staff_client, db):
+    content = staff_client.get(reverse("admin:members_member_import")).content.decode()
+    assert "每个文件不超过 2.0\xa0MB，最多 1000 行（第一行列名不计）" in content
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(staff_client, small_limits):
     content = csv_file([member_row(n) for n in range(5)]) + b" " * 20_000
     response = admin_import(staff_client, content)
