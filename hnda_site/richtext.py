@@ -14,13 +14,13 @@ from pathlib import Path
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_ckeditor_5.fields import CKEditor5Field
 
 from . import images
+from .storage import OnDefaultStorage
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -129,8 +129,8 @@ EDITOR_IMAGE_MAX_SIDE = 2400
 EDITOR_MODELS = ["news.article", "association.documentversion", "members.member"]
 
 
-class EditorUploadStorage(FileSystemStorage):
-    """Editor uploads go to MEDIA_ROOT/uploads/<year>/<month>/<random>.<ext>.
+class EditorUploadStorage(OnDefaultStorage):
+    """Editor uploads go to uploads/<year>/<month>/<random>.<ext> in the default storage (folder or S3).
 
     Random names: the uploader's file name says nothing on the site and guesses nothing.
     Files are kept for ever: old document versions may still show them.

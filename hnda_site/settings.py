@@ -194,6 +194,32 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (editor images, member logos) on S3-compatible object storage (阿里云 OSS,
+# 腾讯云 COS, MinIO…) when STORAGE_BACKEND=s3, so that every app server sees them; the local
+# folder MEDIA_ROOT otherwise (README.md, "Configuration").
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL and keys).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Pages keep image addresses for good: they must be plain, public URLs (the
+            # bucket or the proxy in front of it grants public read), never signed ones that expire.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+elif STORAGE_BACKEND != "local":
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}.")
 # Serve uploaded media from Django only when asked (local use); production
 # serves MEDIA_ROOT from the reverse proxy or object storage (README.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
@@ -420,3 +446,10 @@ PERMISSIONS_POLICY = {
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 # axes announces its configuration at every start; failures (logger "axes") stay at INFO.
 LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
+# --- Spreadsheet import (django-import-export) --------------------------------
+# The file of a previewed import waits in the database, shared by every app server, and is
+# removed on confirmation or after a day (hnda_site/importstorage.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "hnda_site.importstorage.DatabaseImportStorage"
+# Limits that keep an import well inside gunicorn's 30 s timeout (README.md, "Configuration").
+IMPORT_MAX_FILE_SIZE = int(float(os.environ.get("IMPORT_MAX_FILE_MB", "2")) * 1024 * 1024)
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -7,17 +7,26 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 from import_export.forms import ExportForm, ImportForm
 
+from hnda_site import spreadsheets
 from hnda_site.admin_mixins import StaffEditAdmin, save_each
+from hnda_site.importstorage import PendingImportGone
 
 from .models import Member
 from .resources import COLUMN_HELP, MemberResource, csv_bytes_as_utf8, import_template
 
 
 class MemberImportForm(ImportForm):
-    """import-export's upload form, with its two file-reading errors said in Chinese."""
+    """import-export's upload form, with its file-reading errors said in Chinese and a size limit."""
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        try:
+            spreadsheets.check_file_size(import_file.size)
+        except spreadsheets.ImportLimitError as error:
+            raise ValidationError(str(error), code="file_too_large") from error
+        return import_file
 
     def add_error(self, field, error):
         text = str(error)
@@ -48,7 +57,8 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
 
     # Import and export (django-import-export): CSV and Excel, preview before applying.
     resource_classes = [MemberResource]
-    formats = [base_formats.CSV, base_formats.XLSX]
+    # Read within the import limits, written with formulas neutralised (hnda_site/spreadsheets.py).
+    formats = [spreadsheets.CSV, spreadsheets.XLSX]
     import_form_class = MemberImportForm
     export_form_class = ExportForm
     import_template_name = "admin/members/member/import.html"
@@ -114,7 +124,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
         return response
 
     def get_import_context_data(self, **kwargs):
-        return {"column_help": COLUMN_HELP, **kwargs}
+        return {"column_help": COLUMN_HELP, "import_limits": spreadsheets.ImportLimits.from_settings(), **kwargs}
 
     def get_import_data_kwargs(self, **kwargs):
         # Nothing at all is applied when any row is invalid (the confirm step included).
@@ -126,6 +136,31 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
             self.message_user(request, "文件有错误，没有导入任何内容。请重新上传，先看预览。", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:members_member_import"))
         return super().process_result(result, request)
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, spreadsheets.ImportLimitError):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # A preview that cannot be confirmed (unreadable, over a limit, invalid rows) keeps no file.
+        context = getattr(response, "context_data", None) or {}
+        stored_name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if stored_name and "confirm_form" not in context:
+            self.get_tmp_storage_class()(name=stored_name).remove()
+        return response
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except PendingImportGone:
+            # Confirmed twice, or more than a day after the preview.
+            self.message_user(
+                request, "这份文件已经导入过，或预览已超过一天失效。请重新上传文件，先看预览。", messages.WARNING
+            )
+            return HttpResponseRedirect(reverse("admin:members_member_import"))
 
     def write_to_tmp_storage(self, import_file, input_format):
         if not input_format.is_binary():

@@ -13,6 +13,9 @@ from datetime import date, datetime
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
+
+from hnda_site.spreadsheets import unescape_formula
 
 from .models import Member
 
@@ -27,10 +30,14 @@ def _text(value):
 
 
 class TextWidget(widgets.CharWidget):
-    """Text with the spaces around it removed (a trailing space must not make a new member)."""
+    """Text with the spaces around it removed (a trailing space must not make a new member).
+
+    Text is stored as text, also when it begins like a formula (``=``, ``+``…); the apostrophe
+    that the CSV export puts in front of such text is taken off again.
+    """
 
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        return unescape_formula(_text(value))
 
 
 class WebsiteWidget(TextWidget):
@@ -164,6 +171,8 @@ class MemberResource(resources.ModelResource):
             "name", "short_name", "city", "level", "kind", "role", "website", "address", "joined_on", "order", "active",
         ]  # fmt: skip
         import_id_fields = ["name"]
+        # The members a file names are fetched in one query, not one per row.
+        instance_loader_class = CachedInstanceLoader
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -210,15 +219,23 @@ class MemberResource(resources.ModelResource):
             instance._history_user = kwargs["user"]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """As import-export does, with each error under its Chinese column name."""
+        """The model's validation, with each error under its Chinese column name.
+
+        The unique name is not looked up again for each row (one query per row): the instance
+        loader already fetched every member the file names, in one query, so a row with a
+        known name updates that member, and ``import_instance`` refuses a name that the file
+        repeats. The database constraint still guards against anything else.
+        """
+        errors = dict(import_validation_errors or {})
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            instance.full_clean(exclude=list(errors), validate_unique=False, validate_constraints=False)
         except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
             columns = {name: field.column_name for name, field in self.fields.items()}
             columns[NON_FIELD_ERRORS] = NON_FIELD_ERRORS
-            raise ValidationError(
-                {columns.get(key, key): messages for key, messages in error.message_dict.items()}
-            ) from error
+            error = ValidationError(errors)
+            raise ValidationError({columns.get(key, key): messages for key, messages in error.message_dict.items()})
 
     @classmethod
     def column_names(cls):

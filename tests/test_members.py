@@ -16,9 +16,9 @@ from django.template import Context, RequestContext, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from import_export.formats import base_formats
-from import_export.tmp_storages import TempFolderStorage
 from PIL import Image
 
+from hnda_site.importstorage import DatabaseImportStorage
 from hnda_site.seeding import load_all
 from members.filters import DirectoryFilters
 from members.logos import MAX_LOGO_SIDE
@@ -861,7 +861,7 @@ def test_confirming_a_file_with_an_invalid_row_applies_nothing(staff_client, db)
     """Even a file that was not previewed (or changed since) is applied whole or not at all."""
     valid = "长沙高新技术产业开发区,长沙高新区,长沙市,国家级,高新技术产业开发区,,,,,,"
     text = f"{HEADERS}\n{valid}\n湘西,湘西,火星市,,其他,,,,,,\n"
-    storage = TempFolderStorage(encoding="utf-8-sig", read_mode="r")
+    storage = DatabaseImportStorage(encoding="utf-8-sig", read_mode="r")
     storage.save(text.encode("utf-8"))
     response = staff_client.post(
         reverse("admin:members_member_process_import"),
