@@ -24,8 +24,9 @@ class SafeDateChangeList(ChangeList):
     def get_results(self, request):
         try:
             return super().get_results(request)
-        except OverflowError as error:
-            # SQLite: a date near year 1 or 9999 in Beijing time has no UTC equivalent to query with.
+        except (OverflowError, ValueError) as error:
+            # SQLite: a date near year 1 or 9999 in Beijing time has no UTC equivalent to query with;
+            # a year below 1 on a list filtered by a year lookup (login attempts…) fails while querying.
             raise IncorrectLookupParameters(error) from error
 
 
