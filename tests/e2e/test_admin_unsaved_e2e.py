@@ -65,8 +65,17 @@ def log_in(page, username, password):
 
 
 def wait_for_a_draft(page):
-    """The copy is taken every few seconds while typing: wait until it is in localStorage."""
-    page.wait_for_function(f"({DRAFT_KEYS})().length > 0")
+    """The copy is taken every few seconds while typing: wait until it is in localStorage.
+
+    A promise polled inside the page, not ``wait_for_function`` with a string: that one is an
+    ``eval``, which the admin's Content-Security-Policy blocks (and the fixtures fail on).
+    """
+    page.evaluate(
+        f"""() => new Promise((resolve) => {{
+            const poll = () => (({DRAFT_KEYS})().length > 0 ? resolve(true) : setTimeout(poll, 50));
+            poll();
+        }})"""
+    )
 
 
 def test_another_account_on_the_same_browser_is_not_offered_the_draft(seeded, page, admin_login, django_user_model):
