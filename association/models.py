@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from hnda_site import search as fulltext
 from hnda_site.models import staff_member_field
-from hnda_site.richtext import RichTextField, html_to_text
+from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 
 from . import outline
 
@@ -73,6 +74,14 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The versions' search tokens include the title.
+        for version in self.versions.all():
+            version.document = self
+            version.refresh_search_tokens()
+            models.QuerySet.update(DocumentVersion.objects.filter(pk=version.pk), search_tokens=version.search_tokens)
+
     def get_absolute_url(self):
         return reverse("association:document", args=[self.slug])
 
@@ -112,6 +121,14 @@ class DocumentVersionQuerySet(models.QuerySet):
         newest = self.model.objects.published().filter(document=OuterRef("document")).order_by("-number")
         return self.annotate(latest_number=Subquery(newest.values("number")[:1]))
 
+    def search(self, query):
+        """Versions matching every word of ``query`` (see hnda_site.search): best rank first.
+
+        Call it on ``current()`` for what the public reads; the title is the document's.
+        """
+        title_fields = ["document__title", "document__full_title"]
+        return fulltext.search(self, query, title_fields).order_by("search_rank", "document__order", "document_id")
+
     def delete(self):
         if self.published().exists():
             raise PublishedVersionError("已发布的版本不能删除。")
@@ -148,6 +165,7 @@ class DocumentVersion(models.Model):
     published_by = staff_member_field("发布人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = staff_member_field("创建人")
+    search_tokens = models.TextField("搜索索引", blank=True, default="", editable=False)
 
     objects = DocumentVersionQuerySet.as_manager()
 
@@ -165,6 +183,7 @@ class DocumentVersion(models.Model):
         return label if self.is_published else f"{label}（草稿）"
 
     def save(self, *args, **kwargs):
+        self.refresh_search_tokens()
         if self.pk is not None and not self._state.adding:
             stored = DocumentVersion.objects.filter(pk=self.pk).first()
             if stored is not None and stored.is_published:
@@ -186,6 +205,12 @@ class DocumentVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("association:version", args=[self.document.slug, self.number])
+
+    def refresh_search_tokens(self):
+        """Recompute ``search_tokens`` from the document's titles and the body (save() does)."""
+        document = self.document if self.document_id else None
+        titles = (document.title, document.full_title) if document else ()
+        self.search_tokens = fulltext.index_text(*titles, html_to_text(sanitize_html(self.body)))
 
     def delete(self, *args, **kwargs):
         if DocumentVersion.objects.filter(pk=self.pk).published().exists():
@@ -244,6 +269,15 @@ class DocumentVersion(models.Model):
         """The chapters and articles of the text, and the text with their anchors (see association.outline)."""
         return outline.build(self.body)
 
+    def section_anchor(self, query):
+        """The anchor (``tiao-5``) of the first 章 or 条 whose text has a word of the search ``query``, or ""."""
+        words = query.words + [term.text for term in query.terms]
+        for section, text in outline.paragraphs(self.body):
+            normalized = fulltext.normalize(text)
+            if any(word in normalized for word in words):
+                return f"{section[0]}-{section[1]}" if section else ""
+        return ""
+
     def publish(self, user=None):
         """Turn this draft into a published version, once; ValidationError if it may not be published yet."""
         if self.is_published:
@@ -259,5 +293,7 @@ class DocumentVersion(models.Model):
 
     def _differs_from(self, stored):
         return any(
-            field.value_from_object(self) != field.value_from_object(stored) for field in self._meta.concrete_fields
+            field.value_from_object(self) != field.value_from_object(stored)
+            for field in self._meta.concrete_fields
+            if field.name != "search_tokens"  # derived, and rebuilt by rebuild_search_index
         )

@@ -1,8 +1,18 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Window
+from django.http import Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
-from news.models import Article
+from association.models import DocumentVersion
+from members.models import Member
+from news.models import Article, Category
+
+from . import search as fulltext
 
 HOME_NEWS_COUNT = 8
 
@@ -15,24 +25,146 @@ class HomeView(TemplateView):
         return super().get_context_data(latest_articles=latest, **kwargs)
 
 
-class SearchView(ListView):
-    """Search the site's public content; title matches rank first."""
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit as the page shows it: link, highlighted title and excerpt, and a line of details."""
+
+    url: str
+    title: str
+    snippet: str
+    details: str = ""
+    published_at: object = None
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    key: str
+    label: str
+    count: int
+    unit: str
+
+
+class SearchView(TemplateView):
+    """Site search over 园区快讯, 协会文件 and 会员单位: counts per group, one group or all, paginated.
+
+    Query string: ``q`` (the words), ``type`` (news, documents, members; else all groups), and for
+    园区快讯 ``category`` (a 栏目's slug), ``from`` and ``to`` (dates, YYYY-MM-DD). Unknown or
+    malformed filters are ignored; a bad page number is a 404, as on every list.
+    """
 
     template_name = "search.html"
-    context_object_name = "articles"
-    paginate_by = 20
-
-    def get_query(self):
-        return " ".join(self.request.GET.get("q", "").split())[:100]
-
-    def get_queryset(self):
-        query = self.get_query()
-        if not query:
-            return Article.objects.none()
-        return Article.objects.published().for_list().search(query)
+    per_page = 20
+    preview_count = 5  # members shown in the "all" view
+    groups = {"news": ("园区快讯", "条"), "documents": ("协会文件", "篇"), "members": ("会员单位", "家")}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.get_query(), **kwargs)
+        params = self.request.GET
+        query = fulltext.parse(params.get("q", ""))
+        group = params.get("type") if params.get("type") in self.groups else ""
+        categories = list(Category.objects.all())
+        category = next((c for c in categories if c.slug == params.get("category")), None)
+        since, until = _date(params.get("from")), _date(params.get("to"))
+        context = super().get_context_data(
+            query=query.text,
+            group=group,
+            categories=categories,
+            category=category,
+            since=since,
+            until=until,
+            **kwargs,
+        )
+        if not query:
+            return context
+
+        articles = Article.objects.published().select_related("category").search(query)
+        if category:
+            articles = articles.filter(category=category)
+        if since:
+            articles = articles.filter(published_at__date__gte=since)
+        if until:
+            articles = articles.filter(published_at__date__lte=until)
+        versions = list(DocumentVersion.objects.current().select_related("document").search(query))
+        members = Member.objects.active().search(query)
+
+        news_paginator = Paginator(articles.values_list("pk", flat=True), self.per_page)
+        if group == "members":
+            members_paginator = Paginator(members.values_list("pk", flat=True), self.per_page)
+            member_count = members_paginator.count
+            member_page = self._page(members_paginator)
+            found_members = _in_order(Member.objects.defer("search_tokens"), member_page.object_list)
+        else:
+            found_members = list(members.annotate(total=Window(Count("pk")))[: self.preview_count])
+            member_count = found_members[0].total if found_members else 0
+            member_page = None
+        counts = {"news": news_paginator.count, "documents": len(versions), "members": member_count}
+
+        news_page, news = None, []
+        if group in ("", "news"):
+            news_page = self._page(news_paginator)
+            rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)
+            news = [_article_result(article, query) for article in rows]
+        context.update(
+            groups=[SearchGroup(key, label, counts[key], unit) for key, (label, unit) in self.groups.items()],
+            total=sum(counts.values()),
+            counts=counts,
+            news=news,
+            news_page=news_page,
+            documents=[_version_result(v, query) for v in versions] if group in ("", "documents") else [],
+            members=[_member_result(m, query) for m in found_members] if group in ("", "members") else [],
+            members_page=member_page,
+            page_obj=news_page or member_page,
+        )
+        return context
+
+    def _page(self, paginator):
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404("页码无效。") from error
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _in_order(queryset, pks):
+    """The rows with primary keys ``pks``, in that order (one query by key after ranking the keys)."""
+    pks = list(pks)
+    rows = queryset.in_bulk(pks) if pks else {}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
+def _article_result(article, query):
+    return SearchResult(
+        url=article.get_absolute_url(),
+        title=fulltext.highlight(article.title, query),
+        snippet=fulltext.snippet(article.body, query),
+        details=article.category.name,
+        published_at=article.published_at,
+    )
+
+
+def _version_result(version, query):
+    anchor = version.section_anchor(query)
+    return SearchResult(
+        url=version.document.get_absolute_url() + (f"#{anchor}" if anchor else ""),
+        title=fulltext.highlight(version.document.heading, query),
+        snippet=fulltext.snippet(version.body, query),
+        details=f"第{version.number}版",
+    )
+
+
+def _member_result(member, query):
+    name = f"{member.name}（{member.short_name}）" if member.short_name else member.name
+    return SearchResult(
+        url=member.get_absolute_url(),
+        title=fulltext.highlight(name, query),
+        snippet=fulltext.snippet(member.introduction, query),
+        details=f"{member.get_city_display()} · {member.get_kind_display()} · {member.get_role_display()}",
+    )
 
 
 def favicon(request):

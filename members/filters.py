@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import Member
+from hnda_site.search import clean_query
 
-MAX_QUERY_LENGTH = 50
+from .models import Member
 
 # (query parameter = model field, label, choices), in the order the page shows them.
 FACETS = [
@@ -52,7 +52,7 @@ class DirectoryFilters:
     """The search words and the one chosen value (at most) of each facet in a request."""
 
     def __init__(self, params):
-        self.query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.query = clean_query(params.get("q", ""))
         self.selected = {}
         for name, _label, choices in FACETS:
             valid = {str(value): value for value in choices.values}
@@ -66,7 +66,7 @@ class DirectoryFilters:
 
     @property
     def chips(self):
-        chips = [Chip("q", "名称", f"含“{self.query}”")] if self.query else []
+        chips = [Chip("q", "关键词", f"含“{self.query}”")] if self.query else []
         for name, label, choices in FACETS:
             if name in self.selected:
                 chips.append(Chip(name, label, choices(self.selected[name]).label))
@@ -75,9 +75,12 @@ class DirectoryFilters:
     def _condition(self, exclude=None):
         return Q(**{name: value for name, value in self.selected.items() if name != exclude})
 
+    def _searched(self, members):
+        return members.search(self.query) if self.query else members
+
     def apply(self, members):
         """``members`` narrowed to the search words and every chosen facet value."""
-        return members.search(self.query).filter(self._condition())
+        return self._searched(members).filter(self._condition())
 
     def facets(self, members):
         """Every facet with the number of members behind each option, counted in one query.
@@ -93,7 +96,7 @@ class DirectoryFilters:
             aggregates[f"{name}__all"] = Count("pk", filter=others or None)
             for value in choices.values:
                 aggregates[f"{name}__{value}"] = Count("pk", filter=others & Q(**{name: value}))
-        counts = members.search(self.query).aggregate(**aggregates)
+        counts = self._searched(members).aggregate(**aggregates)
 
         facets = []
         for name, label, choices in FACETS:

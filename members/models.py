@@ -2,10 +2,10 @@ from urllib.parse import urlsplit
 
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
-from hnda_site.richtext import RichTextField
+from hnda_site import search as fulltext
+from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 from news.models import Article
 
 from .logos import shrink_logo, validate_logo_extension, validate_logo_size
@@ -19,11 +19,13 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def search(self, query):
-        """Members whose full or short name contains every word of ``query``."""
-        condition = Q()
-        for word in query.split():
-            condition &= Q(name__icontains=word) | Q(short_name__icontains=word)
-        return self.filter(condition)
+        """Members matching every word of ``query`` in their names, 市州, type, address or introduction.
+
+        Name hits first (see hnda_site.search), then the directory's order.
+        """
+        return fulltext.search(self, query, title_fields=["name", "short_name"]).order_by(
+            "search_rank", "role", "order", "name"
+        )
 
     def for_list(self):
         """What a directory card shows, without the (long) introduction."""
@@ -112,6 +114,7 @@ class Member(models.Model):
     active = models.BooleanField("启用", default=True, help_text="取消勾选后，该单位不在网站上显示（记录仍保留）。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    search_tokens = models.TextField("搜索索引", blank=True, default="", editable=False)
 
     objects = MemberQuerySet.as_manager()
 
@@ -143,10 +146,22 @@ class Member(models.Model):
         smaller = shrink_logo(self.logo)
         if smaller:
             self.logo = smaller
+        self.refresh_search_tokens()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.pk])
+
+    def refresh_search_tokens(self):
+        """Recompute ``search_tokens`` (save() does; an import writing with bulk_create must call it)."""
+        self.search_tokens = fulltext.index_text(
+            self.name,
+            self.short_name,
+            self.get_city_display(),
+            self.get_kind_display(),
+            self.address,
+            html_to_text(sanitize_html(self.introduction)),
+        )
 
     @property
     def display_name(self):

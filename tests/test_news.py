@@ -299,9 +299,9 @@ def test_list_pages_query_count_does_not_grow(client, make_article, django_asser
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    # the category (for a category page); site settings, the count and the page of articles;
-    # on search also one each for the documents and members sections
-    [("/news/park-express/", 4), ("/search/?q=文章", 5)],
+    # the category (for a category page); site settings, the count and the page of articles
+    # (the search page has its own test in test_search.py)
+    [("/news/park-express/", 4)],
 )
 def test_category_and_search_query_count_does_not_grow(client, make_article, django_assert_num_queries, url, queries):
     make_article("文章一")
