@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from django.db import NotSupportedError
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Case, Expression, F, IntegerField, Q, Value, When
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .richtext import html_to_text
@@ -50,7 +50,11 @@ DROPPED_CATEGORIES = ("P", "S", "C", "Z")  # punctuation, symbols, control/forma
 
 def normalize(text):
     """NFKC and case-folded: full-width and half-width forms and letter case compare equal."""
-    return unicodedata.normalize("NFKC", text or "").casefold()
+    text = text or ""
+    # The quick check is microseconds where NFKC itself takes milliseconds on a long Chinese text.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def clean_query(raw):
@@ -379,10 +383,13 @@ def ensure_indexes(using="default", **kwargs):
 
 def _normalized_with_offsets(text):
     """``text`` normalized, and for each normalized character the index of the original one."""
+    normalized = normalize(text)
+    if len(normalized) == len(text):
+        return normalized, range(len(text))  # the usual case: character for character
     chars, offsets = [], []
     for index, char in enumerate(text):
-        for normalized in normalize(char):
-            chars.append(normalized)
+        for piece in char.lower() if char.isascii() else normalize(char):
+            chars.append(piece)
             offsets.append(index)
     return "".join(chars), offsets
 
@@ -420,14 +427,17 @@ def highlight(text, query):
     return mark_safe("".join(pieces))  # noqa: S308 (every piece is escaped above)
 
 
-def _first_hit(normalized_html, body, candidates):
-    """The plain text of a stretch of ``body`` around the first occurrence of a candidate outside the markup."""
+def _first_hit(searched_html, body, candidates):
+    """(text, candidate): the plain text around the first occurrence of a candidate outside the markup.
+
+    ``searched_html`` is ``body`` case-folded or normalized (positions may shift slightly;
+    the window is wide enough for that). The text returned is cut to about the excerpt's size.
+    """
     for candidate in candidates:
-        position = normalized_html.find(candidate)
+        position = searched_html.find(candidate)
         tries = 0
         while position >= 0 and tries < 20:
-            # NFKC may shift positions slightly; the window is wide enough for that.
-            start, stop = max(0, position - 400), position + len(candidate) + 800
+            start, stop = max(0, position - 200), position + len(candidate) + 400
             window = body[start:stop]
             closing = window.find(">")
             if start and closing >= 0 and "<" not in window[:closing]:
@@ -436,9 +446,13 @@ def _first_hit(normalized_html, body, candidates):
             if opening >= 0 and ">" not in window[opening:]:
                 window = window[:opening]  # ends inside a tag
             text = " ".join(html_to_text(window).split())
-            if candidate in normalize(text):
-                return text, candidate
-            position = normalized_html.find(candidate, position + 1)
+            index = text.casefold().find(candidate)
+            if index < 0:
+                index = normalize(text).find(candidate)
+            if index >= 0:
+                first = max(0, index - SNIPPET_BEFORE - 5)
+                return text[first : index + len(candidate) + SNIPPET_AFTER + 5], candidate
+            position = searched_html.find(candidate, position + 1)
             tries += 1
     return None, None
 
@@ -451,20 +465,26 @@ def snippet(body, query, is_html=True):
     """
     query = query if isinstance(query, Query) else parse(query)
     body = body or ""
-    text = None
+    text = found = None
     if query:
         candidates = query.words + [term.text for term in query.terms]
         if is_html:
-            text, found = _first_hit(normalize(body), body, candidates)
+            # Case-folding the whole body is cheap, NFKC is not (milliseconds for 20 KB of Chinese):
+            # only when the words are not found as they are (full-width Latin in the body, say).
+            text, found = _first_hit(body.casefold(), body, candidates)
+            if not found:
+                text, found = _first_hit(normalize(body), body, candidates)
         else:
             text = " ".join(body.split())
             found = next((c for c in candidates if c in normalize(text)), None)
-    if text is None:
+    if not found:
         text = " ".join((html_to_text(body[:2000]) if is_html else body[:2000]).split())
-        return highlight(_shorten(text, 0, 0), query)
+        before, excerpt, after = _shorten(text, 0, 0)
+        return format_html("{}{}{}", before, highlight(excerpt, query), after)
     spans = _hits(text, [found])
-    start = spans[0][0] if spans else 0
-    return highlight(_shorten(text, start, spans[0][1] if spans else 0), _marking_query(query, text))
+    start, end = spans[0] if spans else (0, 0)
+    before, excerpt, after = _shorten(text, start, end)
+    return format_html("{}{}{}", before, highlight(excerpt, _marking_query(query, excerpt)), after)
 
 
 def _marking_query(query, text):
@@ -475,6 +495,7 @@ def _marking_query(query, text):
 
 
 def _shorten(text, start, end):
+    """(leading ellipsis, the excerpt of ``text`` around ``start``-``end``, trailing ellipsis)."""
     first = max(0, start - SNIPPET_BEFORE)
     last = min(len(text), max(end, start) + SNIPPET_AFTER)
-    return ("…" if first else "") + text[first:last] + ("…" if last < len(text) else "")
+    return ("…" if first else ""), text[first:last], ("…" if last < len(text) else "")
