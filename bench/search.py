@@ -69,9 +69,9 @@ SENTENCES = [
     "与会代表围绕体制机制改革、产业链招商等议题深入交流。",
     "下一步将锚定目标任务，奋力推进开发区高质量发展。",
 ]
-CITIES = ["长沙", "株洲", "湘潭", "衡阳", "邵阳", "岳阳", "常德", "张家界", "益阳", "郴州", "永州", "怀化", "娄底", "湘西"]
+CITIES = "长沙 株洲 湘潭 衡阳 邵阳 岳阳 常德 张家界 益阳 郴州 永州 怀化 娄底 湘西".split()
 KINDS = ["高新区", "经开区", "综保区", "产业园", "工业园"]
-TOPICS = ["推进产业链招商", "召开高质量发展大会", "优化营商环境", "建设智能制造示范园", "举办科技成果对接会", "开展安全生产检查"]
+TOPICS = "推进产业链招商 召开高质量发展大会 优化营商环境 建设智能制造示范园 举办科技成果对接会 开展安全生产检查".split()
 
 
 def log(message):
@@ -310,7 +310,8 @@ def main():
         run([*manage, "migrate", "--noinput"], env, "migrate")
         run([*manage, "load_seed"], env, "load_seed")
         run([*manage, "collectstatic", "--noinput"], env, "collectstatic")
-        generated = django_task(env, "generate", articles=options.articles, body_kb=options.body_kb, members=options.members)
+        sizes = {"articles": options.articles, "body_kb": options.body_kb, "members": options.members}
+        generated = django_task(env, "generate", **sizes)
         paths = [f"/search/?q={quote(query)}" for _, query in QUERIES]
         queries = django_task(env, "count_queries", paths=paths)
         plan = django_task(env, "explain", query=QUERIES[0][1])["plan"]
@@ -335,7 +336,8 @@ def main():
 
     kind = "PostgreSQL" if postgres else "SQLite"
     load = os.getloadavg()
-    print(f"\nSearch on {kind}: {generated['articles']} articles of ~{options.body_kb} KB, {generated['members']} members;")
+    articles, members = generated["articles"], generated["members"]
+    print(f"\nSearch on {kind}: {articles} articles of ~{options.body_kb} KB, {members} members;")
     print(f"gunicorn {options.workers} sync workers, wrk {options.connections} connections × {options.duration} s;")
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; whole run {time.monotonic() - started:.0f} s.\n")
     print("| query | results (news/docs/members) | req/s | p50 ms | p95 ms | p99 ms | errors | SQL queries |")
