@@ -126,8 +126,7 @@ class DocumentVersionQuerySet(models.QuerySet):
 
         Call it on ``current()`` for what the public reads; the title is the document's.
         """
-        title_fields = ["document__title", "document__full_title"]
-        return fulltext.search(self, query, title_fields).order_by("search_rank", "document__order", "document_id")
+        return fulltext.search(self, query).order_by("search_rank", "document__order", "document_id")
 
     def delete(self):
         if self.published().exists():
@@ -210,7 +209,7 @@ class DocumentVersion(models.Model):
         """Recompute ``search_tokens`` from the document's titles and the body (save() does)."""
         document = self.document if self.document_id else None
         titles = (document.title, document.full_title) if document else ()
-        self.search_tokens = fulltext.index_text(*titles, html_to_text(sanitize_html(self.body)))
+        self.search_tokens = fulltext.index_text(html_to_text(sanitize_html(self.body)), titles=titles)
 
     def delete(self, *args, **kwargs):
         if DocumentVersion.objects.filter(pk=self.pk).published().exists():

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.db import NotSupportedError
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, Case, Expression, F, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, Expression, F, IntegerField, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -46,6 +46,9 @@ SNIPPET_AFTER = 90
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 RUN = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
 DROPPED_CATEGORIES = ("P", "S", "C", "Z")  # punctuation, symbols, control/format, separators
+# Marks title tokens (ǂ长沙): a letter both index tokenizers keep inside a word, and that no Chinese
+# or English text uses; it is dropped from queries and texts.
+TITLE_MARK = "ǂ"
 
 
 def normalize(text):
@@ -66,6 +69,7 @@ def clean_query(raw):
     """
     text = normalize(raw)
     text = "".join(" " if unicodedata.category(ch).startswith(DROPPED_CATEGORIES) else ch for ch in text)
+    text = text.replace(TITLE_MARK, " ")
     words = text[: MAX_QUERY_LENGTH * 2].split()[:MAX_WORDS]
     return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
@@ -76,24 +80,34 @@ def _runs(text):
         yield (True, match.group("cjk")) if match.group("cjk") else (False, match.group("word"))
 
 
-def tokens(*texts):
-    """The index tokens of some plain texts, each once, in order of first appearance."""
+def _text_tokens(text, seen, mark=""):
+    for is_cjk, run in _runs(normalize(text).replace(TITLE_MARK, " ")):
+        if is_cjk:
+            for index in range(len(run)):
+                seen.setdefault(mark + (run[index : index + 2] if index + 1 < len(run) else run[index]), None)
+            for char in run:
+                seen.setdefault(mark + char, None)
+        elif len(run) <= MAX_WORD_TOKEN_LENGTH:
+            seen.setdefault(mark + run, None)
+
+
+def tokens(*texts, titles=()):
+    """The index tokens of some plain texts, each once, in order of first appearance.
+
+    The tokens of ``titles`` come twice: as they are, and marked with ``TITLE_MARK`` so that
+    "the words are in the title" is a question the index answers too.
+    """
     seen = {}
-    for text in texts:
-        for is_cjk, run in _runs(normalize(text)):
-            if is_cjk:
-                for index in range(len(run)):
-                    seen.setdefault(run[index : index + 2] if index + 1 < len(run) else run[index], None)
-                for char in run:
-                    seen.setdefault(char, None)
-            elif len(run) <= MAX_WORD_TOKEN_LENGTH:
-                seen.setdefault(run, None)
+    for title in titles:
+        _text_tokens(title, seen, mark=TITLE_MARK)
+    for text in (*titles, *texts):
+        _text_tokens(text, seen)
     return list(seen)
 
 
-def index_text(*texts):
-    """The value of a ``search_tokens`` column for some plain texts."""
-    return " ".join(tokens(*texts))
+def index_text(*texts, titles=()):
+    """The value of a ``search_tokens`` column: ``titles`` (title, name…) and other plain ``texts``."""
+    return " ".join(tokens(*texts, titles=titles))
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,9 @@ class Term:
 
     text: str
     prefix: bool = False
+
+    def in_title(self):
+        return Term(TITLE_MARK + self.text, self.prefix)
 
 
 def _word_terms(word):
@@ -162,18 +179,23 @@ def fts_table(db_table):
 
 
 class IndexMatch(Expression):
-    """True for rows whose ``search_tokens`` hold every one of ``terms`` (answered by the index)."""
+    """True for rows whose ``search_tokens`` hold every one of ``terms`` (answered by the index).
+
+    ``as_set``: evaluated as ``pk IN (rows the index finds)``, for use in a rank expression;
+    PostgreSQL then asks the index once and hashes the keys instead of parsing each row's tokens.
+    (On SQLite the FTS5 table is always asked that way.)
+    """
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, terms):
+    def __init__(self, terms, as_set=False):
         super().__init__()
-        self.terms = tuple(terms)
+        self.terms, self.as_set = tuple(terms), as_set
         self.pk, self.tokens = F("pk"), F(TOKENS_FIELD)
 
     def __repr__(self):
-        return f"{self.__class__.__name__}({self.terms!r})"
+        return f"{self.__class__.__name__}({self.terms!r}, as_set={self.as_set})"
 
     def get_source_expressions(self):
         return [self.pk, self.tokens]
@@ -185,19 +207,23 @@ class IndexMatch(Expression):
         raise NotSupportedError("Site search needs PostgreSQL or SQLite.")
 
     def as_postgresql(self, compiler, connection):
-        tokens_sql, params = compiler.compile(self.tokens)
         query = " & ".join(_quoted(term, "'", ":*") for term in self.terms)
         # Same function and configuration as the index expression, so the GIN index answers it.
-        return f"to_tsvector('simple'::regconfig, {tokens_sql}) @@ to_tsquery('simple'::regconfig, %s)", (
-            *params,
-            query,
-        )
+        condition = "to_tsvector('simple'::regconfig, {}) @@ to_tsquery('simple'::regconfig, %s)"
+        if not self.as_set:
+            tokens_sql, params = compiler.compile(self.tokens)
+            return condition.format(tokens_sql), (*params, query)
+        pk_sql, params = compiler.compile(self.pk)
+        quote = connection.ops.quote_name
+        table, pk_column = self.pk.target.model._meta.db_table, self.pk.target.column
+        inner = condition.format(quote(TOKENS_FIELD))
+        # The table and column names are ours, not the visitor's; the query is a parameter.
+        return f"{pk_sql} IN (SELECT {quote(pk_column)} FROM {quote(table)} WHERE {inner})", (*params, query)  # noqa: S608
 
     def as_sqlite(self, compiler, connection):
         pk_sql, params = compiler.compile(self.pk)
         table = connection.ops.quote_name(fts_table(self.tokens.target.model._meta.db_table))
         query = " AND ".join(_quoted(term, '"', "*") for term in self.terms)
-        # The table name is ours, not the visitor's; the query is a parameter.
         return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", (*params, query)  # noqa: S608
 
 
@@ -207,34 +233,25 @@ def _quoted(term, quote, prefix_mark):
     return f"{quote}{text}{quote}{prefix_mark if term.prefix else ''}"
 
 
-def _title_condition(fields, text):
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": text})
-    return condition
-
-
-def search(queryset, raw_query, title_fields):
+def search(queryset, raw_query):
     """``queryset`` narrowed to rows matching every word of the query, annotated with their rank.
 
-    ``search_rank`` (smaller is better): 0 the phrase as typed in a title field, 1 every word in
-    the titles, 2 the phrase in the text, 3 the words scattered. The caller orders by it first.
-    An empty query (nothing but punctuation, say) matches nothing.
+    ``search_rank`` (smaller is better): 0 the phrase as typed in the title, 1 every word in the
+    title, 2 the phrase in the text, 3 the words scattered. The caller orders by it first. Each
+    rank is a set of keys the index finds (no row is read to rank it: on SQLite a page of a 20 KB
+    article costs a disk page per row). An empty query (only punctuation, say) matches nothing.
     """
     query = raw_query if isinstance(raw_query, Query) else parse(raw_query)
     if not query:
         return queryset.none()
-    all_words_in_title = Q()
-    for word in query.words:
-        all_words_in_title &= _title_condition(title_fields, word)
-    whens = [
-        When(_title_condition(title_fields, query.phrase), then=Value(0)),
-        When(all_words_in_title, then=Value(1)),
-    ]
+    title_terms = tuple(term.in_title() for term in query.terms)
+    whens = []
     if query.phrase_terms:
-        # A hashed subquery: the index answers it once, no row's tokens are read (PostgreSQL).
-        phrase_rows = queryset.model._base_manager.filter(IndexMatch(query.terms + query.phrase_terms))
-        whens.append(When(pk__in=phrase_rows.values("pk"), then=Value(2)))
+        title_phrase = title_terms + tuple(term.in_title() for term in query.phrase_terms)
+        whens.append(When(IndexMatch(title_phrase, as_set=True), then=Value(0)))
+    whens.append(When(IndexMatch(title_terms, as_set=True), then=Value(1)))
+    if query.phrase_terms:
+        whens.append(When(IndexMatch(query.terms + query.phrase_terms, as_set=True), then=Value(2)))
     else:
         # One word (or no CJK junction): every match has the phrase, as far as the index knows.
         whens.append(When(pk__isnull=False, then=Value(2)))

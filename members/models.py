@@ -23,9 +23,7 @@ class MemberQuerySet(models.QuerySet):
 
         Name hits first (see hnda_site.search), then the directory's order.
         """
-        return fulltext.search(self, query, title_fields=["name", "short_name"]).order_by(
-            "search_rank", "role", "order", "name"
-        )
+        return fulltext.search(self, query).order_by("search_rank", "role", "order", "name")
 
     def for_list(self):
         """What a directory card shows, without the (long) introduction."""
@@ -155,12 +153,11 @@ class Member(models.Model):
     def refresh_search_tokens(self):
         """Recompute ``search_tokens`` (save() does; an import writing with bulk_create must call it)."""
         self.search_tokens = fulltext.index_text(
-            self.name,
-            self.short_name,
             self.get_city_display(),
             self.get_kind_display(),
             self.address,
             html_to_text(sanitize_html(self.introduction)),
+            titles=[self.name, self.short_name],
         )
 
     @property

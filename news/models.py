@@ -77,7 +77,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query):
         """Articles matching every word of ``query`` (see hnda_site.search): best rank first, then newest."""
-        return fulltext.search(self, query, title_fields=["title"]).order_by("search_rank", "-published_at", "-id")
+        return fulltext.search(self, query).order_by("search_rank", "-published_at", "-id")
 
     def mentioning(self, *names):
         """Articles whose title or body contains any of ``names`` (e.g. a member's full and short name).
@@ -146,7 +146,7 @@ class Article(models.Model):
 
     def refresh_search_tokens(self):
         """Recompute ``search_tokens`` (save() does; bulk writers must call it before writing)."""
-        self.search_tokens = fulltext.index_text(self.title, html_to_text(sanitize_html(self.body)))
+        self.search_tokens = fulltext.index_text(html_to_text(sanitize_html(self.body)), titles=[self.title])
 
     @property
     def is_public(self):

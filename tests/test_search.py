@@ -37,6 +37,7 @@ def test_clean_query_normalizes_width_and_case_and_drops_punctuation():
     assert search.clean_query("《长沙》——“高新区”…") == "长沙 高新区"
     assert search.clean_query("<script>alert(1)</script>") == "script alert 1 script"
     assert search.clean_query("！？。、★☆") == ""
+    assert search.clean_query("ǂ长沙") == "长沙"  # the title mark is never searched for
 
 
 def test_clean_query_is_bounded_in_words_and_length():
@@ -46,6 +47,7 @@ def test_clean_query_is_bounded_in_words_and_length():
 
 def test_tokens_are_cjk_bigrams_and_characters_and_latin_words():
     assert search.tokens("长沙高新") == ["长沙", "沙高", "高新", "新", "长", "沙", "高"]
+    assert search.tokens("正文", titles=["湘江"]) == ["ǂ湘江", "ǂ江", "ǂ湘", "湘江", "江", "湘", "正文", "文", "正"]
     assert search.tokens("湘") == ["湘"]
     assert search.tokens("ＨＮＤＺＡ 5G基站，Smart-City") == ["hndza", "5g", "基站", "站", "基", "smart", "city"]
 

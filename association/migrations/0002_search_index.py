@@ -9,7 +9,7 @@ def compute_tokens(apps, schema_editor):
     DocumentVersion = apps.get_model("association", "DocumentVersion")
     for version in DocumentVersion.objects.select_related("document").iterator(chunk_size=100):
         document = version.document
-        tokens = search.index_text(document.title, document.full_title, html_to_text(version.body))
+        tokens = search.index_text(html_to_text(version.body), titles=[document.title, document.full_title])
         DocumentVersion.objects.filter(pk=version.pk).update(search_tokens=tokens)
 
 

@@ -10,12 +10,11 @@ def compute_tokens(apps, schema_editor):
     kinds = dict(Member._meta.get_field("kind").choices)
     for member in Member.objects.iterator(chunk_size=200):
         tokens = search.index_text(
-            member.name,
-            member.short_name,
             cities.get(member.city, ""),
             kinds.get(member.kind, ""),
             member.address,
             html_to_text(member.introduction),
+            titles=[member.name, member.short_name],
         )
         Member.objects.filter(pk=member.pk).update(search_tokens=tokens)
 

@@ -7,7 +7,7 @@ from hnda_site.richtext import html_to_text
 def compute_tokens(apps, schema_editor):
     Article = apps.get_model("news", "Article")
     for article in Article.objects.only("id", "title", "body").iterator(chunk_size=200):
-        tokens = search.index_text(article.title, html_to_text(article.body))
+        tokens = search.index_text(html_to_text(article.body), titles=[article.title])
         Article.objects.filter(pk=article.pk).update(search_tokens=tokens)
 
 
