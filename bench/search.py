@@ -32,6 +32,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 QUERIES = [("2 字 two characters", "园区"), ("4 字 four characters", "营商环境"), ("两个词 two words", "长沙 创新")]
+# A page without search, measured the same way: on a busy machine the ratio says more than milliseconds.
+REFERENCE = ("参照 reference: 快讯列表", "/news/")
 TARGET_P95_MS = 50
 
 # wrk reports percentiles in its done() callback; one JSON line that this script reads back.
@@ -354,6 +356,9 @@ def main():
             figures = measure(f"http://127.0.0.1:{port}{path}", options.connections, options.duration, str(script))
             rows.append({"label": label, "query": query, **figures, **queries[path]})
             log(f"{label}: p95 {figures['p95']:.1f} ms")
+        label, path = REFERENCE
+        figures = measure(f"http://127.0.0.1:{port}{path}", options.connections, options.duration, str(script))
+        rows.append({"label": label, "query": path, **figures, "queries": "", "counts": None})
     finally:
         if server is not None:
             stop_gunicorn(server)
@@ -370,14 +375,14 @@ def main():
     print("| query | results (news/docs/members) | req/s | p50 ms | p95 ms | p99 ms | errors | SQL queries |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
-        counts = row["counts"] or {}
-        found = f"{counts.get('news')}/{counts.get('documents')}/{counts.get('members')}"
+        counts = row["counts"]
+        found = f"{counts['news']}/{counts['documents']}/{counts['members']}" if counts else ""
         print(
             f"| {row['label']} `{row['query']}` | {found} | {row['rps']} | {row['p50']:.1f} | {row['p95']:.1f} "
             f"| {row['p99']:.1f} | {row['errors']} | {row['queries']} |"
         )
     print(f"\nPlan of the article search ({QUERIES[0][1]}):\n{plan}")
-    if any(row["p95"] >= TARGET_P95_MS for row in rows):
+    if any(row["p95"] >= TARGET_P95_MS for row in rows if row["counts"]):
         print(f"\np95 target ({TARGET_P95_MS} ms) missed on {kind}.")
 
 
