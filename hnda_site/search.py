@@ -4,7 +4,9 @@ Chinese has no spaces and no PostgreSQL or SQLite segmenter is packaged for us, 
 every searchable model keeps a ``search_tokens`` column, computed in Python on save
 (``refresh_search_tokens()``): each run of CJK characters gives its overlapping
 bigrams and its single characters (长沙高新 → 长沙 沙高 高新 长 沙 高 新), every other
-word its NFKC, case-folded form. The column is indexed:
+word its NFKC, case-folded form. A title's tokens (an article's title, a member's
+names) are stored a second time with a mark (ǂ长沙), so that the index also answers
+"is it in the title". The column is indexed:
 
 - PostgreSQL: a GIN index on ``to_tsvector('simple', search_tokens)``;
 - SQLite: an FTS5 table ``<table>_search`` (external content, no positions) kept in
@@ -16,7 +18,10 @@ the word itself, as a prefix, for Latin letters and digits) is among the text's
 tokens. Every word must match, in any order. Results rank: the phrase as typed in
 the title, then every word in the title, then the phrase as typed (its words
 adjacent) in the text, then scattered words; within a rank each model's own order
-(newest first for news).
+(newest first for news). Matching and ranking read only the index, never a row's
+text: "the phrase" is the bigram joining two typed words (长沙 创新 → 沙创), so a word
+of three or more characters whose bigrams all occur apart still matches; its snippet
+then marks the bigrams.
 
 Anything that writes ``search_tokens``-relevant fields without ``save()`` (a bulk
 import with ``bulk_create`` or ``update``) must call ``refresh_search_tokens()`` on
