@@ -30,9 +30,10 @@ each object first; ``manage.py rebuild_search_index`` recomputes every row.
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import NotSupportedError
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Case, Expression, F, IntegerField, Value, When
 from django.utils.html import escape, format_html
@@ -186,9 +187,9 @@ def fts_table(db_table):
 class IndexMatch(Expression):
     """True for rows whose ``search_tokens`` hold every one of ``terms`` (answered by the index).
 
-    ``as_set``: evaluated as ``pk IN (rows the index finds)``, for use in a rank expression;
-    PostgreSQL then asks the index once and hashes the keys instead of parsing each row's tokens.
-    (On SQLite the FTS5 table is always asked that way.)
+    It is always evaluated as ``pk IN (keys the index finds)``: the index is asked once and the
+    keys hashed, no row's tokens are read. (``as_set`` is kept for the rank expressions' sake.)
+    On PostgreSQL run the queries inside :func:`index_scans`.
     """
 
     conditional = True
@@ -212,12 +213,12 @@ class IndexMatch(Expression):
         raise NotSupportedError("Site search needs PostgreSQL or SQLite.")
 
     def as_postgresql(self, compiler, connection):
+        # Always a set of keys from the index, never the condition on each row: PostgreSQL does not
+        # count the cost of parsing a row's tokens (a TOASTed text of several KB), so with most rows
+        # matching it would parse all of them (seconds at 10,000 articles) instead of asking the GIN
+        # index (milliseconds). The same function and configuration as the index expression.
         query = " & ".join(_quoted(term, "'", ":*") for term in self.terms)
-        # Same function and configuration as the index expression, so the GIN index answers it.
         condition = "to_tsvector('simple'::regconfig, {}) @@ to_tsquery('simple'::regconfig, %s)"
-        if not self.as_set:
-            tokens_sql, params = compiler.compile(self.tokens)
-            return condition.format(tokens_sql), (*params, query)
         pk_sql, params = compiler.compile(self.pk)
         quote = connection.ops.quote_name
         table, pk_column = self.pk.target.model._meta.db_table, self.pk.target.column
@@ -230,6 +231,25 @@ class IndexMatch(Expression):
         table = connection.ops.quote_name(fts_table(self.tokens.target.model._meta.db_table))
         query = " AND ".join(_quoted(term, '"', "*") for term in self.terms)
         return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", (*params, query)  # noqa: S608
+
+
+@contextmanager
+def index_scans(using=DEFAULT_DB_ALIAS):
+    """Within this block PostgreSQL answers searches from the GIN index, not by reading every row.
+
+    Its planner thinks a sequential scan that evaluates ``to_tsvector()`` on each row is cheaper
+    when most rows match (it does not count de-TOASTing and parsing several KB per row): 14 s
+    instead of 16 ms for a common word over 10,000 articles. ``SET LOCAL`` lasts until the end
+    of the transaction this opens. Elsewhere a no-op.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 def _quoted(term, quote, prefix_mark):

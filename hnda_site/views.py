@@ -75,7 +75,12 @@ class SearchView(TemplateView):
         )
         if not query:
             return context
+        with fulltext.index_scans():
+            context.update(self.get_results(query, group, category, since, until))
+        return context
 
+    def get_results(self, query, group, category, since, until):
+        """Counts and results of every group, all evaluated here (inside ``index_scans``)."""
         articles = Article.objects.published().select_related("category").search(query)
         if category:
             articles = articles.filter(category=category)
@@ -103,18 +108,17 @@ class SearchView(TemplateView):
             news_page = self._page(news_paginator)
             rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)
             news = [_article_result(article, query) for article in rows]
-        context.update(
-            groups=[SearchGroup(key, label, counts[key], unit) for key, (label, unit) in self.groups.items()],
-            total=sum(counts.values()),
-            counts=counts,
-            news=news,
-            news_page=news_page,
-            documents=[_version_result(v, query) for v in versions] if group in ("", "documents") else [],
-            members=[_member_result(m, query) for m in found_members] if group in ("", "members") else [],
-            members_page=member_page,
-            page_obj=news_page or member_page,
-        )
-        return context
+        return {
+            "groups": [SearchGroup(key, label, counts[key], unit) for key, (label, unit) in self.groups.items()],
+            "total": sum(counts.values()),
+            "counts": counts,
+            "news": news,
+            "news_page": news_page,
+            "documents": [_version_result(v, query) for v in versions] if group in ("", "documents") else [],
+            "members": [_member_result(m, query) for m in found_members] if group in ("", "members") else [],
+            "members_page": member_page,
+            "page_obj": news_page or member_page,
+        }
 
     def _page(self, paginator):
         try:
