@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import QueryDict
 from django.template import Context, RequestContext, Template
 from django.test import Client, RequestFactory
@@ -409,7 +410,9 @@ def test_directory_query_count_does_not_grow(client, make_member, django_assert_
     for member in members:
         member.refresh_search_tokens()  # bulk_create skips save(), which computes them
     Member.objects.bulk_create(members)
-    with django_assert_num_queries(4):
+    # On PostgreSQL a search runs in a transaction that makes it use the index (hnda_site.search.index_scans).
+    searching_on_postgres = "q" in params and connection.vendor == "postgresql"
+    with django_assert_num_queries(4 + (3 if searching_on_postgres else 0)):
         response = client.get(reverse("members:list"), params)
     assert response.status_code == 200
 
