@@ -195,9 +195,8 @@ def task_count_queries(paths):
 
 def task_explain(query):
     """The database's plan for the article search (does it use the index?)."""
-    from news.models import Article
-
     from hnda_site.search import index_scans
+    from news.models import Article
 
     rows = Article.objects.published().search(query).values_list("pk", flat=True)[:20]
     with index_scans():  # as the search page runs it
