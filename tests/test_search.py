@@ -171,6 +171,17 @@ def test_member_name_hits_rank_above_introduction_hits(client, make_member):
     assert titles(found(client, "长沙高新区"), "members") == ["长沙高新技术产业开发区（长沙高新区）", "甲单位"]
 
 
+def test_articles_sharing_words_with_an_article_most_shared_first(make_article):
+    article = make_article("长沙高新区召开科技创新大会")
+    most = make_article("长沙高新区科技创新成果展", days_ago=30)
+    some = make_article("株洲高新区召开大会", days_ago=2)
+    make_article("岳阳绿色化工发展", days_ago=1)  # nothing in common
+    make_article("长沙天气", days_ago=1)  # one piece (长沙) is not enough
+    make_article("长沙高新区草稿", status=Article.Status.DRAFT)
+    related = Article.objects.published().sharing_words_with(article)
+    assert list(related) == [most, some]
+
+
 # --- The page ---------------------------------------------------------------------------------------------
 
 
