@@ -370,9 +370,9 @@ def main():
     finally:
         if server is not None:
             stop_gunicorn(server)
-        if postgres and not options.keep_db:
-            postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{name}"')
         shutil.rmtree(workdir, ignore_errors=True)
+        if postgres and not options.keep_db:
+            postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     kind = "PostgreSQL" if postgres else "SQLite"
     load = os.getloadavg()
