@@ -9,6 +9,7 @@ PORT ?= 8000
 LOCAL_ENV := DEBUG=true
 
 .PHONY: run test install install-dev migrate seed lint format password superuser check-deploy deploy-check bench clean
+.PHONY: bench-search
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +73,10 @@ check-deploy: install
 ## bench: load benchmark (req/s, latency, queries per page) under gunicorn; see bench/README.md
 bench: install-dev
 	$(PY) bench/run.py $(ARGS)
+
+## bench-search: site search over 10,000 generated articles on SQLite (ARGS="--database-url postgres://…" for PostgreSQL)
+bench-search: install-dev
+	$(PY) bench/search.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache

@@ -20,9 +20,10 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
+from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import EditVersioned, staff_member_field
-from hnda_site.richtext import RichTextField, html_to_text
+from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 
 from . import outline
 
@@ -91,6 +92,14 @@ class Document(EditVersioned):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The versions' search tokens include the title.
+        for version in self.versions.all():
+            version.document = self
+            version.refresh_search_tokens()
+            models.QuerySet.update(DocumentVersion.objects.filter(pk=version.pk), search_tokens=version.search_tokens)
+
     def get_absolute_url(self):
         return reverse("association:document", args=[self.slug])
 
@@ -140,6 +149,13 @@ class DocumentVersionQuerySet(models.QuerySet):
         newest = self.model.objects.published().filter(document=OuterRef("document")).order_by("-number")
         return self.annotate(latest_number=Subquery(newest.values("number")[:1]))
 
+    def search(self, query):
+        """Versions matching every word of ``query`` (see hnda_site.search): best rank first.
+
+        Call it on ``current()`` for what the public reads; the title is the document's.
+        """
+        return fulltext.search(self, query).order_by("search_rank", "document__order", "document_id")
+
     def delete(self):
         if self.published().exists():
             raise PublishedVersionError("已发布的版本不能删除。")
@@ -183,9 +199,10 @@ class DocumentVersion(EditVersioned):
     published_by = staff_member_field("发布人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = staff_member_field("创建人")
+    search_tokens = models.TextField("搜索索引", blank=True, default="", editable=False)
 
     objects = DocumentVersionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_tokens"])
 
     class Meta:
         ordering = ["document_id", "-number"]
@@ -206,6 +223,7 @@ class DocumentVersion(EditVersioned):
         return label if self.is_published else f"{label}（草稿）"
 
     def save(self, *args, **kwargs):
+        self.refresh_search_tokens()
         if self.pk is not None and not self._state.adding:
             stored = DocumentVersion.objects.filter(pk=self.pk).first()
             if stored is not None and stored.is_published:
@@ -228,6 +246,12 @@ class DocumentVersion(EditVersioned):
 
     def get_absolute_url(self):
         return reverse("association:version", args=[self.document.slug, self.number])
+
+    def refresh_search_tokens(self):
+        """Recompute ``search_tokens`` from the document's titles and the body (save() does)."""
+        document = self.document if self.document_id else None
+        titles = (document.title, document.full_title) if document else ()
+        self.search_tokens = fulltext.index_text(html_to_text(sanitize_html(self.body)), titles=titles)
 
     def delete(self, *args, **kwargs):
         if DocumentVersion.objects.filter(pk=self.pk).published().exists():
@@ -315,6 +339,15 @@ class DocumentVersion(EditVersioned):
         """The chapters and articles of the text, and the text with their anchors (see association.outline)."""
         return outline.build(self.body)
 
+    def section_anchor(self, query):
+        """The anchor (``tiao-5``) of the first 章 or 条 whose text has a word of the search ``query``, or ""."""
+        words = query.words + [term.text for term in query.terms]
+        for section, text in outline.paragraphs(self.body):
+            normalized = fulltext.normalize(text)
+            if any(word in normalized for word in words):
+                return f"{section[0]}-{section[1]}" if section else ""
+        return ""
+
     def publish(self, user=None):
         """Turn this draft into a published version, once; ValidationError if it may not be published yet.
 
@@ -351,5 +384,7 @@ class DocumentVersion(EditVersioned):
 
     def _differs_from(self, stored):
         return any(
-            field.value_from_object(self) != field.value_from_object(stored) for field in self._meta.concrete_fields
+            field.value_from_object(self) != field.value_from_object(stored)
+            for field in self._meta.concrete_fields
+            if field.name != "search_tokens"  # derived, and rebuilt by rebuild_search_index
         )

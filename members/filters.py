@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import Member
+from hnda_site.search import clean_query
 
-MAX_QUERY_LENGTH = 50
+from .models import Member
 
 # (query parameter = model field, label, choices), in the order the page shows them.
 FACETS = [
@@ -64,7 +64,7 @@ class DirectoryFilters:
     """The search words and the one chosen value (at most) of each facet in a request."""
 
     def __init__(self, params):
-        self.query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.query = clean_query(params.get("q", ""))
         self.selected = {}
         for name, _label, choices in FACETS:
             valid = {param: value for value, param, _option_label in facet_choices(name, choices)}
@@ -78,7 +78,7 @@ class DirectoryFilters:
 
     @property
     def chips(self):
-        chips = [Chip("q", "名称", f"含“{self.query}”")] if self.query else []
+        chips = [Chip("q", "关键词", f"含“{self.query}”")] if self.query else []
         for name, label, choices in FACETS:
             if name in self.selected:
                 value = self.selected[name]
@@ -88,9 +88,12 @@ class DirectoryFilters:
     def _condition(self, exclude=None):
         return Q(**{name: value for name, value in self.selected.items() if name != exclude})
 
+    def _searched(self, members):
+        return members.search(self.query) if self.query else members
+
     def apply(self, members):
         """``members`` narrowed to the search words and every chosen facet value."""
-        return members.search(self.query).filter(self._condition())
+        return self._searched(members).filter(self._condition())
 
     def facets(self, members):
         """Every facet with the number of members behind each option, counted in one query.
@@ -106,7 +109,7 @@ class DirectoryFilters:
             aggregates[f"{name}__all"] = Count("pk", filter=others or None)
             for value, param, _option_label in facet_choices(name, choices):
                 aggregates[f"{name}__{param}"] = Count("pk", filter=others & Q(**{name: value}))
-        counts = members.search(self.query).aggregate(**aggregates)
+        counts = self._searched(members).aggregate(**aggregates)
 
         facets = []
         for name, label, choices in FACETS:

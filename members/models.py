@@ -8,9 +8,10 @@ from django.urls import reverse
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
+from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import EditVersioned
-from hnda_site.richtext import RichTextField
+from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 from news.models import Article
 
 from .logos import shrink_logo, validate_logo_extension, validate_logo_size
@@ -38,11 +39,11 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def search(self, query):
-        """Members whose full or short name contains every word of ``query``."""
-        condition = Q()
-        for word in query.split():
-            condition &= Q(name__icontains=word) | Q(short_name__icontains=word)
-        return self.filter(condition)
+        """Members matching every word of ``query`` in their names, 市州, type, address or introduction.
+
+        Name hits first (see hnda_site.search), then the directory's order.
+        """
+        return fulltext.search(self, query).order_by("search_rank", "role", "order", "name")
 
     def incomplete(self):
         """Active members missing a logo, a website or an introduction (简介)."""
@@ -136,9 +137,10 @@ class Member(EditVersioned):
     active = models.BooleanField("启用", default=True, help_text="取消勾选后，该单位不在网站上显示（记录仍保留）。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    search_tokens = models.TextField("搜索索引", blank=True, default="", editable=False)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_tokens"])
 
     class Meta:
         ordering = ["role", "order", "sort_key", "name"]
@@ -174,10 +176,21 @@ class Member(EditVersioned):
         smaller = shrink_logo(self.logo)
         if smaller:
             self.logo = smaller
+        self.refresh_search_tokens()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.pk])
+
+    def refresh_search_tokens(self):
+        """Recompute ``search_tokens`` (save() does; an import writing with bulk_create must call it)."""
+        self.search_tokens = fulltext.index_text(
+            self.get_city_display(),
+            self.get_kind_display(),
+            self.address,
+            html_to_text(sanitize_html(self.introduction)),
+            titles=[self.name, self.short_name],
+        )
 
     @property
     def display_name(self):

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.models import EditVersioned, staff_member_field
-from hnda_site.richtext import RichTextField, sanitize_html, summarize
+from hnda_site.richtext import RichTextField, html_to_text, sanitize_html, summarize
 
 # Crawlers, link checkers, scripts and headless browsers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
@@ -161,7 +162,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a list row shows, without the (large) body."""
-        return self.select_related("category").defer("body")
+        return self.select_related("category").defer("body", "search_tokens")
 
     def featured(self):
         """Articles chosen for the home page's 焦点图 that have a cover image, newest first."""
@@ -193,16 +194,26 @@ class ArticleQuerySet(models.QuerySet):
         return columns
 
     def search(self, query):
-        """Articles whose title or body contains ``query``: title matches first, then newest.
+        """Articles matching every word of ``query`` (see hnda_site.search): best rank first, then newest."""
+        return fulltext.search(self, query).order_by("search_rank", "-published_at", "-id")
 
-        The body is matched case-sensitively: Chinese has no case, and a plain LIKE
-        over long bodies is several times faster than upper-casing each of them.
+    def sharing_words_with(self, article, limit=5):
+        """Other articles whose titles share the most words (two-character pieces) with ``article``'s title.
+
+        For 相关快讯: at least two shared pieces, most shared first, then newest. Answered by the
+        search index's title tokens, no title is read to compare: about 25 ms over 10,000 articles on
+        SQLite (eight index look-ups and a pass over the published list), so on a cached page.
         """
-        title_hit = Case(When(title__icontains=query, then=Value(0)), default=Value(1))
+        pieces = [token for token in fulltext.tokens(article.title) if len(token) > 1][:8]
+        if len(pieces) < 2:
+            return self.none()
+        shared = [fulltext.IndexMatch([fulltext.Term(piece).in_title()], as_set=True) for piece in pieces]
+        score = sum(Case(When(match, then=Value(1)), default=Value(0)) for match in shared)
         return (
-            self.filter(Q(title__icontains=query) | Q(body__contains=query))
-            .annotate(title_hit=title_hit)
-            .order_by("title_hit", "-published_at", "-id")
+            self.exclude(pk=article.pk)
+            .alias(shared_words=score)
+            .filter(shared_words__gte=2)
+            .order_by("-shared_words", "-published_at", "-id")[:limit]
         )
 
     def mentioning(self, *names):
@@ -250,13 +261,14 @@ class Article(EditVersioned):
     )
     body = RichTextField("正文", blank=True)
     view_count = models.PositiveIntegerField("浏览", default=0, editable=False)
+    search_tokens = models.TextField("搜索索引", blank=True, default="", editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     created_by = staff_member_field("创建人")
     updated_by = staff_member_field("最后修改人")
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["view_count"])
+    history = HistoricalRecords(excluded_fields=["view_count", "search_tokens"])
 
     class Meta:
         ordering = ["-pinned", "-published_at", "-id"]
@@ -284,6 +296,7 @@ class Article(EditVersioned):
             # From the text a visitor will read: never from a script or style the sanitizer drops.
             self.body = sanitize_html(self.body)
             self.summary = summarize(self.body)
+        self.refresh_search_tokens()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -292,6 +305,10 @@ class Article(EditVersioned):
     def clean(self):
         if self.featured and not self.cover:
             raise ValidationError({"featured": "焦点图需要封面图片：请先上传封面图片，或取消勾选“焦点图”。"})
+
+    def refresh_search_tokens(self):
+        """Recompute ``search_tokens`` (save() does; bulk writers must call it before writing)."""
+        self.search_tokens = fulltext.index_text(html_to_text(sanitize_html(self.body)), titles=[self.title])
 
     @property
     def is_public(self):

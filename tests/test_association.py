@@ -806,49 +806,6 @@ def test_home_page_shows_the_association_panel(client, db):
     assert "湖南省开发区协会是湖南省境内各类开发区的全省性联合民间组织" in content
 
 
-def test_search_finds_documents_by_current_text_with_an_excerpt(client, db):
-    load_association_seed()
-    content = client.get(reverse("search"), {"q": "注册资金"}).content.decode()
-    assert '<h2 id="search-association">关于协会（1 篇）</h2>' in content
-    assert '<a href="/about/charter/">协会章程</a>：' in content
-    assert "本协会的<mark>注册资金</mark>为 12万元人民币。" in content
-
-
-def test_search_ranks_title_matches_first_and_ignores_old_and_draft_text(db):
-    load_association_seed()
-    intro, charter = Document.objects.get(slug="intro"), Document.objects.get(slug="charter")
-    DocumentVersion.objects.create(document=intro, body="<p>协会依照章程开展工作。</p>", status="published")
-    DocumentVersion.objects.create(document=charter, body="<p>第一条 新文本。</p>", status="published")
-    DocumentVersion.objects.create(document=charter, body="<p>第一条 草稿里的宗旨。</p>")
-    html = render('{% include "association/search_results.html" %}', query="章程")
-    assert re.findall(r'<a href="/about/(\w+)/">', html) == ["charter", "intro"]
-    assert "依照<mark>章程</mark>开展工作" in html
-    # 宗旨 is in the charter's old version and in a draft, not in its current text.
-    html = render('{% include "association/search_results.html" %}', query="宗旨")
-    assert re.findall(r'<a href="/about/(\w+)/">', html) == ["purpose"]
-
-
-def test_search_does_not_match_markup_and_escapes_the_query(db):
-    load_association_seed()
-    assert render('{% include "association/search_results.html" %}', query="strong").strip() == ""
-    assert render('{% include "association/search_results.html" %}', query="<p>").strip() == ""
-
-
-def test_search_shows_nothing_when_no_document_matches(db):
-    load_association_seed()
-    assert render('{% include "association/search_results.html" %}', query="不存在的词语").strip() == ""
-
-
-def test_search_results_take_one_query_however_many_versions(db, django_assert_num_queries):
-    load_association_seed()
-    for document in Document.objects.all():
-        for n in range(3):
-            DocumentVersion.objects.create(document=document, body=f"<p>协会第{n}次修改</p>", status="published")
-    with django_assert_num_queries(1):
-        html = render('{% include "association/search_results.html" %}', query="协会")
-    assert '<h2 id="search-association">关于协会（5 篇）</h2>' in html
-
-
 # --- Admin ----------------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import QueryDict
 from django.template import Context, RequestContext, Template
 from django.test import Client, RequestFactory
@@ -34,7 +35,7 @@ from members.resources import (
 )
 from members.seed import MEMBERS
 from members.sitemaps import MemberSitemap
-from members.templatetags.members_tags import member_search, member_stats
+from members.templatetags.members_tags import member_stats
 from members.views import MEMBERS_PER_PAGE
 from news.models import Article
 
@@ -128,10 +129,11 @@ def test_active_leaves_out_hidden_members(zones):
 
 
 def test_search_matches_full_and_short_names_and_every_word(zones):
-    assert set(Member.objects.search("经济技术")) == {zones["cs_etdz"]}
-    assert set(Member.objects.search("经开区")) == {zones["cs_etdz"]}
-    assert set(Member.objects.search("长沙 高新")) == {zones["cs_hitech"]}
-    assert set(Member.objects.search("高新区")) == {zones["cs_hitech"], zones["xx_hitech"]}
+    active = Member.objects.active()
+    assert set(active.search("经济技术")) == {zones["cs_etdz"]}
+    assert set(active.search("经开区")) == {zones["cs_etdz"]}
+    assert set(active.search("长沙 高新")) == {zones["cs_hitech"]}
+    assert set(active.search("高新区")) == {zones["cs_hitech"], zones["xx_hitech"]}
 
 
 def test_names_are_unique_and_trimmed(make_member):
@@ -290,7 +292,7 @@ def test_active_filters_show_as_removable_chips(client, zones):
     content = content.decode()
     chips = re.findall(r'<a class="chip" href="([^"]*)"[^>]*>([^<]*)<', content)
     assert [(href, text.strip()) for href, text in chips] == [
-        ("?city=changsha&amp;level=national", "名称：含“高新”"),
+        ("?city=changsha&amp;level=national", "关键词：含“高新”"),
         ("?level=national&amp;q=%E9%AB%98%E6%96%B0", "市州：长沙市"),
         ("?city=changsha&amp;q=%E9%AB%98%E6%96%B0", "级别：国家级"),
     ]
@@ -396,7 +398,7 @@ def test_directory_query_count_does_not_grow(client, make_member, django_assert_
     client.get(reverse("members:list"))  # the first request creates the site settings record
     with django_assert_num_queries(7):
         client.get(reverse("members:list"))
-    Member.objects.bulk_create(
+    members = [
         Member(
             name=f"测试园区{number:04d}",
             city=list(City)[number % 14],
@@ -405,8 +407,13 @@ def test_directory_query_count_does_not_grow(client, make_member, django_assert_
             role=(number % 5) + 1,
         )
         for number in range(1000)
-    )
-    with django_assert_num_queries(7):
+    ]
+    for member in members:
+        member.refresh_search_tokens()  # bulk_create skips save(), which computes them
+    Member.objects.bulk_create(members)
+    # On PostgreSQL a search runs in a transaction that makes it use the index (hnda_site.search.index_scans).
+    searching_on_postgres = "q" in params and connection.vendor == "postgresql"
+    with django_assert_num_queries(7 + (3 if searching_on_postgres else 0)):
         response = client.get(reverse("members:list"), params)
     assert response.status_code == 200
 
@@ -536,7 +543,7 @@ def test_mentioning_ignores_empty_names_and_matches_nothing_without_one(make_art
     assert not Article.objects.mentioning("", "   ").exists()
 
 
-# --- Home page and site search --------------------------------------------------------
+# --- Home page --------------------------------------------------------
 
 
 def test_home_shows_the_member_count_from_the_data(client, zones):
@@ -547,30 +554,9 @@ def test_home_shows_the_member_count_from_the_data(client, zones):
     assert "现有会员单位 <strong>4</strong> 家，分布在 3 个市州。" in client.get("/").content.decode()
 
 
-def test_home_panel_and_search_partial_take_one_query_each(zones, django_assert_num_queries):
+def test_home_panel_takes_one_query(zones, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert member_stats() == {"total": 5, "cities": 4}
-    with django_assert_num_queries(1):
-        found = member_search("高新区")
-    assert found["total"] == 2
-    assert {member.name for member in found["members"]} == {"长沙高新技术产业开发区", "湘西高新技术产业开发区"}
-
-
-def test_site_search_lists_matching_members_with_a_count(client, zones):
-    content = client.get(reverse("search"), {"q": "高新区"}).content.decode()
-    assert "会员单位（2 家）" in content
-    assert "长沙高新技术产业开发区（长沙高新区）" in content
-    assert "在会员名录中查看全部" not in content  # all of them are shown already
-    assert "会员单位（" not in client.get(reverse("search"), {"q": "不存在的名字"}).content.decode()
-
-
-def test_site_search_links_to_the_directory_when_there_are_more(client, make_member):
-    for number in range(8):
-        make_member(f"高新园区{number}")
-    content = client.get(reverse("search"), {"q": "高新园区"}).content.decode()
-    assert "会员单位（8 家）" in content
-    assert content.count('class="article-item__title" href="/members/') == 5
-    assert 'href="/members/?q=%E9%AB%98%E6%96%B0%E5%9B%AD%E5%8C%BA">在会员名录中查看全部 8 家' in content
 
 
 # --- The filters, without the database ----------------------------------------------------
@@ -581,7 +567,7 @@ def test_filters_read_known_values_only():
     assert filters.selected == {"city": "changsha", "role": Role.PRESIDENT}
     assert filters.query == "长沙 高新"
     assert [(chip.name, chip.label, chip.value) for chip in filters.chips] == [
-        ("q", "名称", "含“长沙 高新”"),
+        ("q", "关键词", "含“长沙 高新”"),
         ("city", "市州", "长沙市"),
         ("role", "协会职务", "会长单位"),
     ]
