@@ -13,7 +13,7 @@ def site(request):
     Both are kept per process until content changes (the page cache's stamp), not read per request.
     """
     return {
-        "site": SimpleLazyObject(lambda: pagecache.memoize("site-settings", SiteSettings.load)),
+        "site": SimpleLazyObject(SiteSettings.current),
         "link_groups": SimpleLazyObject(lambda: pagecache.memoize("link-groups", FriendlyLink.objects.grouped)),
     }
 

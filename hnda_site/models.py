@@ -107,13 +107,17 @@ class SiteSettings(EditVersioned):
 
     @classmethod
     def load(cls):
-        """The settings record, created on first use.
-
-        Pages read it through ``pagecache.memoize`` (hnda_site/context_processors.py): kept
-        per process, and read again after any change, on every worker.
-        """
+        """The settings record, created on first use (read from the database: forms and the admin)."""
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
+
+    @classmethod
+    def current(cls):
+        """The settings record as pages show it: kept per process, read again after any change, on every
+        worker (``pagecache.memoize``)."""
+        from . import pagecache
+
+        return pagecache.memoize("site-settings", cls.load)
 
     @property
     def police_record_code(self):

@@ -5,7 +5,6 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from hnda_site import search as fulltext
@@ -28,7 +27,12 @@ def pinyin_sort_key(name):
     extensions (ji before jia) by plain character order, which every collation agrees on
     (spaces or punctuation would be skipped by some collations). Latin letters and digits
     in a name are kept, lower-cased.
+
+    pypinyin is imported here, not with the module: its dictionaries take about 55 MB, which every
+    app server worker would otherwise hold although only saving a member needs them.
     """
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda text: re.findall(r"[0-9a-z]+", text.lower()))
     return "".join(s.lower().ljust(SYLLABLE_WIDTH, "0") for s in syllables if s.strip())[:600]
 

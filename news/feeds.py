@@ -13,10 +13,10 @@ class LatestArticlesFeed(Feed):
     link = reverse_lazy("news:list")
 
     def title(self):
-        return f"{SiteSettings.load().name} · 新闻中心"
+        return f"{SiteSettings.current().name} · 新闻中心"
 
     def description(self):
-        return f"{SiteSettings.load().name}各栏目的最新文章"
+        return f"{SiteSettings.current().name}各栏目的最新文章"
 
     def items(self):
         return self.articles()[:FEED_LENGTH]
@@ -47,13 +47,13 @@ class CategoryFeed(LatestArticlesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, category):
-        return f"{SiteSettings.load().name} · {category.name}"
+        return f"{SiteSettings.current().name} · {category.name}"
 
     def link(self, category):
         return category.get_absolute_url()
 
     def description(self, category):
-        return f"{SiteSettings.load().name}「{category.name}」栏目的最新文章"
+        return f"{SiteSettings.current().name}「{category.name}」栏目的最新文章"
 
     def items(self, category):
         return self.articles().filter(category=category)[:FEED_LENGTH]
