@@ -439,3 +439,45 @@ def test_when_the_stamp_cannot_be_read_the_page_is_served_uncached(client, make_
         response = get(client, "/news/")
         assert outcome(response) is None
         assert "照常显示" in response.content.decode()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI runs it)")
+def test_with_redis_a_hit_asks_redis_nothing_yet_sees_another_servers_change_next(client, make_article, monkeypatch):
+    """Hits poll this worker's subscription instead of reading the stamp key (no round trip); a stamp
+    another server announces is used on the very next request."""
+    import redis as redis_py
+
+    monkeypatch.setattr(pagecache, "RESYNC_AFTER", 60.0)  # only the announcements, no periodic read
+    article = make_article("别处修改前")
+    get(client, "/news/")
+    assert outcome(get(client, "/news/")) == "hit"
+    ours = redisconn.connection()
+    reads = []
+    monkeypatch.setattr(ours, "get", lambda *args, **kwargs: reads.append(args))
+    for _ in range(5):
+        assert outcome(get(client, "/news/")) == "hit"
+    assert reads == []
+
+    with pagecache.quiet():  # the other server's write: this process does not see it itself
+        Article.objects.filter(pk=article.pk).update(title="别处修改后")
+    other_server = redis_py.Redis.from_url(os.environ["REDIS_URL"])
+    newer = pagecache.Stamp(pagecache.current_stamp().generation + 1, None)
+    pagecache._publish(other_server, newer)  # what its commit does
+    assert "别处修改后" in get(client, "/news/").content.decode()
+    assert reads == []
+    other_server.delete(redisconn.key(pagecache.STAMP_KEY))
+    other_server.close()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI runs it)")
+def test_with_redis_the_stamp_key_is_read_again_after_a_second(client, make_article, monkeypatch):
+    """The safety net for a lost announcement: the key itself is read again after RESYNC_AFTER."""
+    make_article()
+    get(client, "/news/")
+    ours = redisconn.connection()
+    reads = []
+    real_get = ours.get
+    monkeypatch.setattr(ours, "get", lambda *args, **kwargs: reads.append(args) or real_get(*args, **kwargs))
+    monkeypatch.setattr(pagecache, "RESYNC_AFTER", 0.0)
+    assert outcome(get(client, "/news/")) == "hit"
+    assert len(reads) == 1
