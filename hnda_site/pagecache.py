@@ -169,13 +169,18 @@ def reset():
 def memoize(name, compute):
     """``compute()`` once per process until content changes: for values that change only by database writes.
 
-    Keyed by the same stamp as the pages (read once per request by the middleware), so
-    a value read from a content table (the site settings) is never older than the page.
+    Keyed by the same stamp as the pages (read once per request: by the middleware, or by the first
+    memoized value of a page it does not cache, such as search), so a value read from a content table
+    (the site settings) is never older than the page.
     """
     if not settings.PAGE_CACHE_ENABLED:
         return compute()
     try:
-        stamp = getattr(_request, "stamp", None) or current_stamp()
+        stamp = getattr(_request, "stamp", None)
+        if stamp is None:
+            stamp = current_stamp()
+            if getattr(_request, "active", False):
+                _request.stamp = stamp  # the rest of this request needs no second read
     except Error:  # the stamp cannot be read: do not remember anything
         return compute()
     epoch = _local["epoch"]
@@ -507,12 +512,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.eligible(request):
-            return self.mark_private(request, self.get_response(request))
+        _request.active = True
         try:
+            if not self.eligible(request):
+                return self.mark_private(request, self.get_response(request))
             return self.respond(request)
         finally:
             _request.stamp = None
+            _request.active = False
 
     def respond(self, request):
         key = self.key(request)

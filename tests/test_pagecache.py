@@ -481,3 +481,14 @@ def test_with_redis_the_stamp_key_is_read_again_after_a_second(client, make_arti
     monkeypatch.setattr(pagecache, "RESYNC_AFTER", 0.0)
     assert outcome(get(client, "/news/")) == "hit"
     assert len(reads) == 1
+
+
+def test_a_page_the_cache_does_not_keep_reads_the_stamp_once(client, make_article, settings):
+    """Search is never cached, but its chrome (settings, navigation, links) is kept per process: the stamp
+    that decides whether those are current is read once per request, not once per value."""
+    make_article("园区新闻")
+    client.get("/search/", {"q": "园区"})
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/search/", {"q": "园区"})
+    stamp_reads = [query for query in captured.captured_queries if "pagecachestamp" in query["sql"].lower()]
+    assert len(stamp_reads) == (0 if redisconn.configured() else 1)
