@@ -8,8 +8,8 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from hnda_site.admin_mixins import ConcurrentEditForm, StaffEditAdmin
+from hnda_site.richtext import text_blocks
 
-from . import outline
 from .models import Document, DocumentVersion, PublishedVersionError
 
 PUBLISH_BUTTON = "_publish"
@@ -152,7 +152,9 @@ class DocumentVersionAdmin(StaffEditAdmin):
     @admin.display(description="正文")
     def text(self, version):
         """A published version's text, paragraph by paragraph (read-only, so not in the editor)."""
-        return format_html_join("", "<p>{}</p>", ((paragraph,) for paragraph in outline.block_texts(version.body)))
+        return format_html_join(
+            "", "<p>{}</p>", ((paragraph,) for paragraph in text_blocks(version.body, line_break=" "))
+        )
 
     def get_changeform_initial_data(self, request):
         """Start from the current text of the chosen document (or from version ``from``)."""
@@ -160,14 +162,14 @@ class DocumentVersionAdmin(StaffEditAdmin):
         initial.pop("from", None)
         document_id = request.GET.get("document", "")
         if document_id.isdigit():
-            versions = DocumentVersion.objects.filter(document_id=document_id).published().order_by("-number")
+            versions = DocumentVersion.objects.filter(document_id=document_id).newest_published()
             source = request.GET.get("from", "")
             if source.isdigit():
                 versions = versions.filter(number=source)
             base = versions.first()
             if base is not None:
                 initial.setdefault("body", base.body)
-            current = DocumentVersion.objects.filter(document_id=document_id).published().order_by("-number").first()
+            current = DocumentVersion.objects.filter(document_id=document_id).newest_published().first()
             if current is not None:
                 initial["based_on"] = current.number
         return initial
