@@ -1,14 +1,17 @@
 """协会文件: numbering, the current version, the version in force on a date, published versions never change."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from association.models import Document, DocumentVersion, PublishedVersionError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_versions_are_numbered_one_two_three_per_document(charter, intro, make_version):
@@ -74,12 +77,13 @@ def test_in_force_on_a_date_follows_effective_dates(charter, make_version):
     assert in_force(date(2030, 1, 1)).first() == v2
 
 
+# 00:30 in Beijing is still the day before in UTC: the publication day is Beijing's.
+@time_machine.travel(datetime(2024, 5, 6, 0, 30, tzinfo=SHANGHAI), tick=False)
 def test_version_without_effective_date_is_in_force_from_its_publication_day(intro, make_version):
     version = make_version(intro, body="<p>简介</p>")
-    published_on = timezone.localdate(version.published_at)
     in_force = DocumentVersion.objects.filter(document=intro).in_force_on
-    assert in_force(published_on).first() == version
-    assert in_force(published_on - timedelta(days=1)).first() is None
+    assert in_force(date(2024, 5, 6)).first() == version
+    assert in_force(date(2024, 5, 5)).first() is None
 
 
 # --- Models: a published version never changes -------------------------------------------------------

@@ -1,16 +1,19 @@
 """协会文件: the pages, their query counts, the home page panel."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from association import outline
 from association.models import Document, DocumentVersion
 from association.seed import load as load_association_seed
 
 from .helpers import CHARTER_V1, h1_count
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_document_page_shows_the_current_version(client, charter_v2):
@@ -220,12 +223,12 @@ def test_staff_can_preview_a_draft_version(staff_client, charter_v2, charter, ma
     assert "<del>" in staff_client.get("/about/charter/compare/2/3/").content.decode()
 
 
+@time_machine.travel(datetime(2024, 5, 6, 10, 0, tzinfo=SHANGHAI), tick=False)
 def test_a_version_taking_effect_later_names_the_one_in_force_today(client, charter, make_version):
     make_version(charter, effective_date=date(2017, 9, 29))
-    later = timezone.localdate() + timedelta(days=30)
-    make_version(charter, effective_date=later)
+    make_version(charter, effective_date=date(2024, 6, 5))
     content = client.get("/about/charter/").content.decode()
-    assert f"第 2 版自 {later.year}年{later.month}月{later.day}日 起生效。" in content
+    assert "第 2 版自 2024年6月5日 起生效。" in content
     assert '在此之前有效的是<a href="/about/charter/v1/">第 1 版</a>' in content
 
 
