@@ -10,7 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 
 from hnda_site import spreadsheets
-from hnda_site.admin_mixins import StaffEditAdmin, save_each
+from hnda_site.admin_mixins import StaffEditAdmin, save_each_action
 from hnda_site.importstorage import PendingImportGone
 
 from .models import Member
@@ -78,15 +78,12 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     def level_display(self, member):
         return member.level_label
 
-    @admin.action(description="在网站上显示所选单位（启用）", permissions=["change"])
-    def show_on_site(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：显示", active=True)
-        self.message_user(request, f"已启用 {count} 个会员单位。", messages.SUCCESS)
-
-    @admin.action(description="不在网站上显示所选单位（停用）", permissions=["change"])
-    def hide_from_site(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：隐藏", active=False)
-        self.message_user(request, f"已停用 {count} 个会员单位。", messages.SUCCESS)
+    show_on_site = save_each_action(
+        "在网站上显示所选单位（启用）", "批量操作：显示", "已启用 {count} 个会员单位。", active=True
+    )
+    hide_from_site = save_each_action(
+        "不在网站上显示所选单位（停用）", "批量操作：隐藏", "已停用 {count} 个会员单位。", active=False
+    )
 
     def get_urls(self):
         template = path(
