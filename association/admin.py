@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from hnda_site.admin_mixins import ConcurrentEditForm, StaffEditAdmin
+from hnda_site.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
 from hnda_site.richtext import text_blocks
 
 from .models import Document, DocumentVersion, PublishedVersionError
@@ -15,8 +15,11 @@ from .models import Document, DocumentVersion, PublishedVersionError
 PUBLISH_BUTTON = "_publish"
 
 
-class DocumentVersionInline(admin.TabularInline):
-    """The document's versions, newest first, as a read-only list: each one opens on its own page."""
+class DocumentVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The document's versions, newest first, as a read-only list: each one opens on its own page ("查看").
+
+    Drafts are edited on their own page too, never in this list.
+    """
 
     model = DocumentVersion
     fields = ["number", "status", "effective_date", "change_note", "published_at"]
@@ -25,15 +28,6 @@ class DocumentVersionInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     verbose_name_plural = "版本（已发布的版本不能修改；要修改请新建版本）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a list to open versions from ("查看"); drafts are edited on their own page
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

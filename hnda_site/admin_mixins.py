@@ -185,6 +185,19 @@ class StaffEditAdmin(
     formfield_overrides = {models.DateTimeField: {"widget": SecondsSplitDateTime}}
 
 
+class ReadOnlyAdminMixin:
+    """For a model admin or inline that only shows records: staff never add, change or delete them there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def save_each(request, queryset, reason, **values):
     """Set ``values`` on each record of ``queryset`` that differs, and save it; returns how many changed.
 
