@@ -7,16 +7,19 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from hnda_site.admin_mixins import ConcurrentEditForm, StaffEditAdmin
+from hnda_site.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
+from hnda_site.richtext import text_blocks
 
-from . import outline
 from .models import Document, DocumentVersion, PublishedVersionError
 
 PUBLISH_BUTTON = "_publish"
 
 
-class DocumentVersionInline(admin.TabularInline):
-    """The document's versions, newest first, as a read-only list: each one opens on its own page."""
+class DocumentVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The document's versions, newest first, as a read-only list: each one opens on its own page ("查看").
+
+    Drafts are edited on their own page too, never in this list.
+    """
 
     model = DocumentVersion
     fields = ["number", "status", "effective_date", "change_note", "published_at"]
@@ -25,15 +28,6 @@ class DocumentVersionInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     verbose_name_plural = "版本（已发布的版本不能修改；要修改请新建版本）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a list to open versions from ("查看"); drafts are edited on their own page
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)
@@ -152,7 +146,9 @@ class DocumentVersionAdmin(StaffEditAdmin):
     @admin.display(description="正文")
     def text(self, version):
         """A published version's text, paragraph by paragraph (read-only, so not in the editor)."""
-        return format_html_join("", "<p>{}</p>", ((paragraph,) for paragraph in outline.block_texts(version.body)))
+        return format_html_join(
+            "", "<p>{}</p>", ((paragraph,) for paragraph in text_blocks(version.body, line_break=" "))
+        )
 
     def get_changeform_initial_data(self, request):
         """Start from the current text of the chosen document (or from version ``from``)."""
@@ -160,14 +156,14 @@ class DocumentVersionAdmin(StaffEditAdmin):
         initial.pop("from", None)
         document_id = request.GET.get("document", "")
         if document_id.isdigit():
-            versions = DocumentVersion.objects.filter(document_id=document_id).published().order_by("-number")
+            versions = DocumentVersion.objects.filter(document_id=document_id).newest_published()
             source = request.GET.get("from", "")
             if source.isdigit():
                 versions = versions.filter(number=source)
             base = versions.first()
             if base is not None:
                 initial.setdefault("body", base.body)
-            current = DocumentVersion.objects.filter(document_id=document_id).published().order_by("-number").first()
+            current = DocumentVersion.objects.filter(document_id=document_id).newest_published().first()
             if current is not None:
                 initial["based_on"] = current.number
         return initial

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -43,12 +43,28 @@ class DocumentQuerySet(models.QuerySet):
 
     def with_current(self):
         """Each document annotated with its current version's number and 生效日期 (one query for a list)."""
-        current = DocumentVersion.objects.published().filter(document=OuterRef("pk")).order_by("-number")
+        current = DocumentVersion.objects.filter(document=OuterRef("pk")).newest_published()
         return self.annotate(
             current_number=Subquery(current.values("number")[:1]),
             current_effective_date=Subquery(current.values("effective_date")[:1]),
             draft_count=Count("versions", filter=Q(versions__status=DocumentVersion.Status.DRAFT)),
         )
+
+    def home_panel(self):
+        """For the home page: 协会简介 (with ``intro_body``, its current text) and the other live documents.
+
+        One query: the live documents, with the current body of 协会简介 only.
+        """
+        intro_body = DocumentVersion.objects.filter(document=OuterRef("pk")).newest_published().values("body")[:1]
+        documents = list(
+            self.live().annotate(
+                intro_body=Case(
+                    When(slug="intro", then=Subquery(intro_body)), default=Value(""), output_field=TextField()
+                )
+            )
+        )
+        intro = next((document for document in documents if document.slug == "intro"), None)
+        return intro, [document for document in documents if document is not intro]
 
     def current_without_effective_date(self):
         """Documents whose current version has no 生效日期 (the dashboard asks staff to fill it in)."""
@@ -120,9 +136,13 @@ class DocumentVersionQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=DocumentVersion.Status.DRAFT)
 
+    def newest_published(self):
+        """Published versions, newest first (filter by document first: the first one is its current text)."""
+        return self.published().order_by("-number")
+
     def current(self):
         """The current version of each document: its newest published one."""
-        newest = self.model.objects.published().filter(document=OuterRef("document")).order_by("-number")
+        newest = self.model.objects.filter(document=OuterRef("document")).newest_published()
         return self.published().filter(number=Subquery(newest.values("number")[:1]))
 
     def in_force_on(self, day):
@@ -132,7 +152,7 @@ class DocumentVersionQuerySet(models.QuerySet):
         was published on this site (Beijing time), since nothing earlier is known.
         """
         since = Coalesce("effective_date", TruncDate("published_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-        return self.published().alias(in_force_since=since).filter(in_force_since__lte=day).order_by("-number")
+        return self.newest_published().alias(in_force_since=since).filter(in_force_since__lte=day)
 
     def next_taking_effect(self):
         """The start (Beijing time) of the next day a published version takes effect, or None.
@@ -146,7 +166,7 @@ class DocumentVersionQuerySet(models.QuerySet):
 
     def with_latest_number(self):
         """Annotate ``latest_number``: the number of the document's current version (to say "not current")."""
-        newest = self.model.objects.published().filter(document=OuterRef("document")).order_by("-number")
+        newest = self.model.objects.filter(document=OuterRef("document")).newest_published()
         return self.annotate(latest_number=Subquery(newest.values("number")[:1]))
 
     def search(self, query):
@@ -324,11 +344,11 @@ class DocumentVersion(EditVersioned):
         return self.is_published and self.number == self.latest_number
 
     @property
-    def in_force_since(self):
-        """The 生效日期, or else the day it was published on this site (see ``in_force_on``)."""
-        if self.effective_date:
-            return self.effective_date
-        return timezone.localdate(self.published_at) if self.published_at else None
+    def status_note(self):
+        """（现行） for the current version, （草稿） for a draft, else nothing; needs ``with_latest_number()``."""
+        if not self.is_published:
+            return "（草稿）"
+        return "（现行）" if self.is_current else ""
 
     @property
     def takes_effect_later(self):

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from hnda_site.richtext import text_blocks
+
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -35,11 +37,6 @@ HEADING_INLINE = re.compile(rf"(?<=[。；！？;!?]){SPACE}*(第({NUMERAL})([�
 
 # Blocks that may hold a heading in the rendered HTML (the sanitizer allows no nesting of these).
 BLOCK = re.compile(r"<(p|h[2-6])(\s[^>]*)?>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
-# Block-level boundaries for the plain-text view; <br> is only a line break inside a paragraph.
-BLOCK_BOUNDARY = re.compile(
-    r"</?(?:p|h[1-6]|li|ul|ol|tr|td|th|table|thead|tbody|tfoot|caption|blockquote|figure|figcaption|div|hr)\b[^>]*>",
-    re.IGNORECASE,
-)
 TOKEN = re.compile(r"<[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);|[^<&]+|[<&]")
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
 VOID_TAGS = {"br", "img", "hr", "wbr", "col"}
@@ -271,16 +268,6 @@ def build(body):
     return Outline(headings=headings, html=anchored)
 
 
-def block_texts(body):
-    """The text of each block of an HTML body (paragraph, heading, list item, table cell).
-
-    A ``<br>`` inside a paragraph is only a line break, not a new paragraph.
-    """
-    text = re.sub(r"(?i)<br\s*/?>", " ", body or "")
-    blocks = (html.unescape(re.sub(r"<[^>]*>", "", part)) for part in BLOCK_BOUNDARY.split(text))
-    return [" ".join(block.split()) for block in blocks if block.strip()]
-
-
 def paragraphs(body):
     """[(section, text)] for each paragraph of the body, an inline article split off as its own paragraph.
 
@@ -290,7 +277,7 @@ def paragraphs(body):
     sequence = _Sequence()
     result = []
     section = None
-    for text in block_texts(body):
+    for text in text_blocks(body, line_break=" "):
         parts = sequence.split(text)
         for index, (heading, start, _, _) in enumerate(parts):
             end = parts[index + 1][1] if index + 1 < len(parts) else len(text)

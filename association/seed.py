@@ -9,16 +9,13 @@ version 2). The original prefixes 协会简介 with the label "协会简介:" an
 """
 
 from datetime import date
-from html import escape
-from pathlib import Path
 
 from django.utils import timezone
 
-from hnda_site.seeding import seed_once
+from hnda_site.seeding import load_pieces, paragraphs_html
 
 from .models import Document, DocumentVersion
 
-CONTENT_DIR = Path(__file__).resolve().parent / "seed_content"
 CHANGE_NOTE = "网站初始内容，录自协会原网站。"
 
 DOCUMENTS = [
@@ -29,11 +26,6 @@ DOCUMENTS = [
     ("business", "协会业务", "", None, False),
     ("charter", "协会章程", "湖南省开发区协会章程", date(2017, 9, 29), True),
 ]
-
-
-def paragraphs_html(filename):
-    lines = (CONTENT_DIR / filename).read_text(encoding="utf-8").splitlines()
-    return "".join(f"<p>{escape(line, quote=False)}</p>" for line in lines if line.strip())
 
 
 def document_creator(order, slug, title, full_title, effective_date, requires_details):
@@ -49,7 +41,7 @@ def document_creator(order, slug, title, full_title, effective_date, requires_de
         )
         DocumentVersion.objects.create(
             document=document,
-            body=paragraphs_html(f"{slug}.txt"),
+            body=paragraphs_html("association", f"{slug}.txt"),
             effective_date=effective_date,
             change_note=CHANGE_NOTE,
             status=DocumentVersion.Status.PUBLISHED,
@@ -59,9 +51,11 @@ def document_creator(order, slug, title, full_title, effective_date, requires_de
     return create
 
 
+PIECES = [
+    (f"association.document.{slug}", document_creator(order, slug, *details))
+    for order, (slug, *details) in enumerate(DOCUMENTS, start=1)
+]
+
+
 def load():
-    return [
-        key
-        for order, (slug, *details) in enumerate(DOCUMENTS, start=1)
-        if seed_once(key := f"association.document.{slug}", document_creator(order, slug, *details))
-    ]
+    return load_pieces(PIECES)

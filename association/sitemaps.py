@@ -12,7 +12,7 @@ class DocumentSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        newest = DocumentVersion.objects.published().filter(document=OuterRef("pk")).order_by("-number")
+        newest = DocumentVersion.objects.filter(document=OuterRef("pk")).newest_published()
         return Document.objects.live().annotate(updated_at=Subquery(newest.values("published_at")[:1]))
 
     def lastmod(self, document):

@@ -1,12 +1,14 @@
 from django.urls import path, register_converter
 
+from hnda_site.numbers import DIGITS
+
 from . import views
 
 
 class VersionNumberConverter:
     """A version number: digits, short enough for the database's integer (longer ones are a 404)."""
 
-    regex = "[0-9]{1,9}"
+    regex = DIGITS
 
     def to_python(self, value):
         return int(value)

@@ -20,6 +20,8 @@ from . import outline
 SAME_PARAGRAPH = 0.5
 # Unchanged paragraphs shown around a change; longer runs fold away.
 CONTEXT = 1
+# How the comparison page labels a paragraph that changed.
+PARAGRAPH_CHANGE_LABELS = {"changed": "修改", "added": "新增段落", "removed": "删除段落"}
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"}
 
 
@@ -53,6 +55,11 @@ class ParagraphChange:
     @property
     def text(self):
         return self.new if self.kind != "removed" else self.old
+
+    @property
+    def label(self):
+        """What happened to the paragraph, as the comparison page labels it (nothing when unchanged)."""
+        return PARAGRAPH_CHANGE_LABELS.get(self.kind, "")
 
     @property
     def section_label(self):
@@ -233,6 +240,11 @@ def summarize(old_body, new_body):
     if removed:
         parts.append(f"删除了{labels(removed)}")
     return "；".join(parts)
+
+
+# How the history page says what a version did to an article (see article_changes).
+ARTICLE_CHANGE_LABELS = {"added": "新增了这一条", "changed": "修改了这一条", "removed": "删除了这一条"}
+FIRST_TEXT_LABEL = "最初的文本"
 
 
 def article_changes(versions, number, kind="tiao"):

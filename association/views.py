@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, TemplateView
 
+from hnda_site.numbers import parse_digits
+
 from . import outline, versiondiff
-from .models import Document, DocumentVersion
+from .models import Document
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -25,7 +27,8 @@ def parse_day(value):
 
 def parse_number(value):
     """A positive whole number written in digits, or None."""
-    return int(value) if re.fullmatch(r"[0-9]{1,9}", value or "") and int(value) > 0 else None
+    number = parse_digits(value)
+    return number if number else None
 
 
 def can_preview(user):
@@ -50,7 +53,7 @@ class DocumentMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def versions(self):
-        versions = DocumentVersion.objects.filter(document=self.document)
+        versions = self.document.versions.all()
         return versions if self.preview else versions.published()
 
     def get_context_data(self, **kwargs):
@@ -75,10 +78,10 @@ class DocumentView(DocumentMixin, DetailView):
         return parse_day(self.date_param)
 
     def get_object(self, queryset=None):
-        versions = DocumentVersion.objects.filter(document=self.document).with_latest_number()
+        versions = self.document.versions.with_latest_number()
         if self.day:
             return versions.in_force_on(self.day).first()
-        current = versions.published().order_by("-number").first()
+        current = versions.newest_published().first()
         if current is None and not self.preview:
             raise Http404("这份文件还没有发布。")
         return current
@@ -88,14 +91,10 @@ class DocumentView(DocumentMixin, DetailView):
         context = {"requested_day": self.day, "date_error": self.date_param if self.date_param and not self.day else ""}
         if self.day and version is None:
             # Nothing in force yet that day: say when the first version took effect.
-            context["earliest"] = (
-                DocumentVersion.objects.filter(document=self.document).published().order_by("number").first()
-            )
+            context["earliest"] = self.document.versions.published().order_by("number").first()
         if version is not None and not self.day and version.takes_effect_later:
             # The newest version is published but not yet in force: name the one in force today.
-            context["in_force_today"] = (
-                DocumentVersion.objects.filter(document=self.document).in_force_on(timezone.localdate()).first()
-            )
+            context["in_force_today"] = self.document.versions.in_force_on(timezone.localdate()).first()
         return super().get_context_data(**context, **kwargs)
 
 
@@ -135,7 +134,7 @@ class HistoryView(DocumentMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        versions = list(DocumentVersion.objects.filter(document=self.document).published().order_by("-number"))
+        versions = list(self.document.versions.newest_published())
         # Not strict: a document with drafts only (seen by staff) has no version at all.
         for version, previous in zip(versions, [*versions[1:], None], strict=False):
             version.previous = previous
@@ -152,10 +151,20 @@ class HistoryView(DocumentMixin, TemplateView):
             number = parse_number(raw)
             if number:
                 context["article"] = (number, outline.heading_label("tiao", number))
-                context["article_changes"] = versiondiff.article_changes(oldest_first, number)
+                changes = versiondiff.article_changes(oldest_first, number)
+                context["article_changes"] = [
+                    (version, _article_change_label(change, version.previous)) for version, change in changes
+                ]
             elif raw:
                 context["article_error"] = True
         return super().get_context_data(**context, **kwargs)
+
+
+def _article_change_label(change, previous):
+    """What a version did to an article, for the history page ("最初的文本" for the first text of all)."""
+    if change == "added" and previous is None:
+        return versiondiff.FIRST_TEXT_LABEL
+    return versiondiff.ARTICLE_CHANGE_LABELS[change]
 
 
 class CompareView(DocumentMixin, TemplateView):

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from hnda_site.admin_mixins import ReadOnlyAdminMixin
+
 from .models import ChangeRecord
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone: the trail cannot be added to, edited or deleted from the admin."""
 
     list_display = ["at", "user", "model_name", "record_link", "action", "reason", "changes_list"]
@@ -37,12 +39,3 @@ class ChangeRecordAdmin(admin.ModelAdmin):
             return "—"
         items = format_html_join("", "<li>{}：{} → {}</li>", record.changes)
         return format_html('<ul class="change-record-changes">{}</ul>', items)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

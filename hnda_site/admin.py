@@ -3,7 +3,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
-from .admin_mixins import StaffEditAdmin
+from .admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
 from .links import check_links
 from .models import BrokenLink, FriendlyLink, LinkCheck, SiteSettings
 
@@ -43,7 +43,7 @@ class BrokenLinkInline(admin.TabularInline):
 
 
 @admin.register(LinkCheck)
-class LinkCheckAdmin(admin.ModelAdmin):
+class LinkCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The last run of ``manage.py check_links``; staff may start a new one from the admin index."""
 
     list_display = ["finished_at", "links_checked", "broken_count"]
@@ -71,15 +71,6 @@ class LinkCheckAdmin(admin.ModelAdmin):
             messages.WARNING if broken else messages.SUCCESS,
         )
         return redirect(reverse("admin:index"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FriendlyLink)

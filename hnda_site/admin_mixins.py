@@ -14,7 +14,7 @@
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -185,6 +185,19 @@ class StaffEditAdmin(
     formfield_overrides = {models.DateTimeField: {"widget": SecondsSplitDateTime}}
 
 
+class ReadOnlyAdminMixin:
+    """For a model admin or inline that only shows records: staff never add, change or delete them there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def save_each(request, queryset, reason, **values):
     """Set ``values`` on each record of ``queryset`` that differs, and save it; returns how many changed.
 
@@ -205,3 +218,18 @@ def save_each(request, queryset, reason, **values):
             obj.save()
             count += 1
     return count
+
+
+def save_each_action(description, reason, done, **values):
+    """An admin action that sets ``values`` on the selected records with :func:`save_each`.
+
+    ``done`` is the message afterwards, with ``{count}`` for how many changed (e.g. "已置顶 {count} 篇文章。").
+    Needs the change permission.
+    """
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        count = save_each(request, queryset, reason, **values)
+        modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
+
+    return action

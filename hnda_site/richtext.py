@@ -99,12 +99,39 @@ def sanitize_html(value):
     return cleaned.replace(' class=""', "").strip()
 
 
+# Tags that begin or end a block of text; a <br> is a line break inside its block.
+BLOCK_BOUNDARY = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|tr|td|th|table|thead|tbody|tfoot|caption|blockquote|figure|figcaption|div|hr|pre)\b[^>]*>",
+    re.IGNORECASE,
+)
+LINE_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+# Stand-ins for block and line boundaries while the tags are stripped (removed from the input first).
+_BLOCK_MARK, _LINE_MARK = "\x1e", "\x1f"
+
+
+def text_blocks(value, line_break="\n"):
+    """The text of each block of an HTML fragment (paragraph, heading, list item, table cell…), in order.
+
+    The one reading of rich text as plain text: summaries, the publish check, search and diffs all
+    use it. Entities are decoded and runs of spaces become one; empty blocks are left out. A ``<br>``
+    starts a new line inside its block, joined with ``line_break`` (the charter's diff, which
+    compares paragraphs, passes a space).
+    """
+    value = (value or "").replace(_BLOCK_MARK, "").replace(_LINE_MARK, "")
+    value = LINE_BREAK.sub(_LINE_MARK, BLOCK_BOUNDARY.sub(_BLOCK_MARK, value))
+    text = html.unescape(strip_tags(value))
+    blocks = []
+    for block in text.split(_BLOCK_MARK):
+        lines = (" ".join(line.split()) for line in block.split(_LINE_MARK))
+        block = line_break.join(line for line in lines if line)
+        if block:
+            blocks.append(block)
+    return blocks
+
+
 def html_to_text(value):
-    """Plain text of an HTML fragment, one line per block, for summaries and diffs."""
-    text = re.sub(r"(?i)<br\s*/?>|</(p|h[1-6]|li|tr|blockquote|figcaption)>", "\n", value or "")
-    text = html.unescape(strip_tags(text))
-    lines = (line.strip().replace("\xa0", " ") for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+    """Plain text of an HTML fragment, one line per block and per ``<br>``, for summaries and diffs."""
+    return "\n".join(text_blocks(value))
 
 
 def summarize(value, length=120):

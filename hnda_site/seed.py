@@ -1,7 +1,7 @@
 """Site settings as the original site shows them (welcome line, address)."""
 
 from .models import SiteSettings
-from .seeding import seed_once
+from .seeding import load_pieces
 
 
 def create_settings():
@@ -11,5 +11,8 @@ def create_settings():
     settings.save()
 
 
+PIECES = [("site.settings", create_settings)]
+
+
 def load():
-    return ["site.settings"] if seed_once("site.settings", create_settings) else []
+    return load_pieces(PIECES)

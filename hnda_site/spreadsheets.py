@@ -35,6 +35,16 @@ class ImportLimitError(ValueError):
     """A file over one of the import limits; the message is for staff (Chinese)."""
 
 
+class NoDataError(ValueError):
+    """A file with no row of data under its header row (the importing admin says so in Chinese)."""
+
+
+def _with_data(dataset):
+    if not len(dataset):
+        raise NoDataError("no data rows")
+    return dataset
+
+
 @dataclass(frozen=True)
 class ImportLimits:
     max_file_size: int
@@ -139,7 +149,7 @@ class CSV(base_formats.CSV):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
         # As tablib reads CSV: lines with nothing at all on them are skipped.
         rows = (row for row in csv.reader(io.StringIO(in_stream)) if row)
-        return bounded_dataset(rows, ImportLimits.from_settings(), filler="")
+        return _with_data(bounded_dataset(rows, ImportLimits.from_settings(), filler=""))
 
     def export_data(self, dataset, **kwargs):
         escaped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
@@ -169,7 +179,7 @@ class XLSX(base_formats.XLSX):
             # Do not trust the size the file declares: read until the data ends (or a limit is hit).
             sheet.reset_dimensions()
             rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
-            return bounded_dataset(rows, limits, filler=None)
+            return _with_data(bounded_dataset(rows, limits, filler=None))
         finally:
             book.close()
 

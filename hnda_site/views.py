@@ -16,16 +16,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from association.models import DocumentVersion
+from association.models import Document, DocumentVersion
 from members.models import Member
 from news.models import Article, Category
 
 from . import preferences
 from . import search as fulltext
-from .richtext import may_upload_images, store_editor_image
+from .richtext import may_upload_images, store_editor_image, summarize
 
 # How many articles the home page's 焦点图 shows at most.
 FOCUS_COUNT = 5
+# How many characters of 协会简介 the home page shows.
+HOME_EXCERPT_LENGTH = 150
 # How long a visitor is asked to wait when the database is unreachable.
 DATABASE_RETRY_AFTER = 120
 
@@ -41,10 +43,15 @@ class HomeView(TemplateView):
         columns = published.home_columns()
         # With a 焦点图, the first column stands beside it; the others go below.
         top_column = columns[0] if focus_articles and columns else None
+        intro, other_documents = Document.objects.home_panel()
         return super().get_context_data(
             focus_articles=focus_articles,
             top_column=top_column,
             columns=columns[1:] if top_column else columns,
+            intro=intro,
+            intro_excerpt=summarize(intro.intro_body, HOME_EXCERPT_LENGTH) if intro else "",
+            other_documents=other_documents,
+            member_stats=Member.objects.active().stats(),
             **kwargs,
         )
 

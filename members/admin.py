@@ -10,7 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 
 from hnda_site import spreadsheets
-from hnda_site.admin_mixins import StaffEditAdmin, save_each
+from hnda_site.admin_mixins import StaffEditAdmin, save_each_action
 from hnda_site.importstorage import PendingImportGone
 
 from .models import Member
@@ -18,7 +18,7 @@ from .resources import COLUMN_HELP, MemberResource, csv_bytes_as_utf8, import_te
 
 
 class MemberImportForm(ImportForm):
-    """import-export's upload form, with its file-reading errors said in Chinese and a size limit."""
+    """import-export's upload form, with a size limit (why a file cannot be read: see MemberAdmin)."""
 
     def clean_import_file(self):
         import_file = self.cleaned_data["import_file"]
@@ -27,14 +27,6 @@ class MemberImportForm(ImportForm):
         except spreadsheets.ImportLimitError as error:
             raise ValidationError(str(error), code="file_too_large") from error
         return import_file
-
-    def add_error(self, field, error):
-        text = str(error)
-        if "No valid data to import" in text:
-            error = "文件中没有数据：第一行应是列名，从第二行起每行一个会员单位。"
-        elif "encountered while trying to read file" in text:
-            error = "无法读取此文件。请确认下面选的格式与文件一致：CSV 文件选 csv，Excel 文件（另存为 .xlsx）选 xlsx。"
-        super().add_error(field, error)
 
 
 @admin.register(Member)
@@ -86,15 +78,12 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     def level_display(self, member):
         return member.level_label
 
-    @admin.action(description="在网站上显示所选单位（启用）", permissions=["change"])
-    def show_on_site(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：显示", active=True)
-        self.message_user(request, f"已启用 {count} 个会员单位。", messages.SUCCESS)
-
-    @admin.action(description="不在网站上显示所选单位（停用）", permissions=["change"])
-    def hide_from_site(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：隐藏", active=False)
-        self.message_user(request, f"已停用 {count} 个会员单位。", messages.SUCCESS)
+    show_on_site = save_each_action(
+        "在网站上显示所选单位（启用）", "批量操作：显示", "已启用 {count} 个会员单位。", active=True
+    )
+    hide_from_site = save_each_action(
+        "不在网站上显示所选单位（停用）", "批量操作：隐藏", "已停用 {count} 个会员单位。", active=False
+    )
 
     def get_urls(self):
         template = path(
@@ -138,10 +127,16 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
         return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, error):
+        """Why the file could not be read, in Chinese (the formats in hnda_site.spreadsheets raise)."""
         if isinstance(error, spreadsheets.ImportLimitError):
-            form.add_error("import_file", str(error))
+            message = str(error)
+        elif isinstance(error, spreadsheets.NoDataError):
+            message = "文件中没有数据：第一行应是列名，从第二行起每行一个会员单位。"
         else:
-            super().add_data_read_fail_error_to_form(form, error)
+            message = (
+                "无法读取此文件。请确认下面选的格式与文件一致：CSV 文件选 csv，Excel 文件（另存为 .xlsx）选 xlsx。"
+            )
+        form.add_error("import_file", message)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

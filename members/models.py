@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +41,10 @@ class MemberQuerySet(models.QuerySet):
     def active(self):
         """Members shown on the website (staff untick 启用 to hide one without deleting it)."""
         return self.filter(active=True)
+
+    def stats(self):
+        """``{"total": how many members, "cities": in how many 市州}`` (one query)."""
+        return self.aggregate(total=Count("pk"), cities=Count("city", distinct=True))
 
     def search(self, query):
         """Members matching every word of ``query`` in their names, 市州, type, address or introduction.

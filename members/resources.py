@@ -8,6 +8,7 @@ applies a file only when every row is valid (the preview lists each row's errors
 """
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import tablib
@@ -15,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from hnda_site.numbers import parse_digits
 from hnda_site.spreadsheets import unescape_formula
 
 from .models import Member
@@ -110,8 +112,9 @@ class OrderWidget(widgets.Widget):
         text = _text(value)
         if not text:
             return None
-        if re.fullmatch(r"\d{1,9}", text):
-            return int(text)
+        number = parse_digits(unicodedata.normalize("NFKC", text))  # full-width digits too
+        if number is not None:
+            return number
         raise ValueError(f"排序应填不小于 0 的整数，而不是“{text}”。")
 
     def render(self, value, obj=None, **kwargs):

@@ -7,7 +7,7 @@ Nothing else is known about them, so every other field is left for staff to fill
 
 from functools import partial
 
-from hnda_site.seeding import seed_once
+from hnda_site.seeding import load_pieces
 
 from .models import Member
 
@@ -49,5 +49,8 @@ def create_member(fields):
     Member.objects.get_or_create(name=fields["name"], defaults=fields)
 
 
+PIECES = [(key, partial(create_member, fields)) for key, fields in MEMBERS]
+
+
 def load():
-    return [key for key, fields in MEMBERS if seed_once(key, partial(create_member, fields))]
+    return load_pieces(PIECES)

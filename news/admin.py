@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from hnda_site.admin_mixins import StaffEditAdmin, save_each
+from hnda_site.admin_mixins import StaffEditAdmin, save_each, save_each_action
 from hnda_site.changes import chinese_date
 from hnda_site.models import SiteSettings
 
@@ -68,21 +68,18 @@ class ArticleAdmin(StaffEditAdmin):
             return f"定时发布（{chinese_date(local)} {local:%H:%M}）"
         return "已发布"
 
-    @admin.action(description="发布所选文章", permissions=["change"])
-    def publish(self, request, queryset):
-        # save() fills an empty 发布时间 with now and keeps a scheduled one.
-        count = save_each(request, queryset, "批量操作：发布", status=Article.Status.PUBLISHED)
-        self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
-
-    @admin.action(description="撤回所选文章（改为草稿）", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：撤回", status=Article.Status.DRAFT)
-        self.message_user(request, f"已撤回 {count} 篇文章。", messages.SUCCESS)
-
-    @admin.action(description="置顶所选文章", permissions=["change"])
-    def pin(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：置顶", pinned=True)
-        self.message_user(request, f"已置顶 {count} 篇文章。", messages.SUCCESS)
+    # save() fills an empty 发布时间 with now and keeps a scheduled one.
+    publish = save_each_action(
+        "发布所选文章", "批量操作：发布", "已发布 {count} 篇文章。", status=Article.Status.PUBLISHED
+    )
+    unpublish = save_each_action(
+        "撤回所选文章（改为草稿）", "批量操作：撤回", "已撤回 {count} 篇文章。", status=Article.Status.DRAFT
+    )
+    pin = save_each_action("置顶所选文章", "批量操作：置顶", "已置顶 {count} 篇文章。", pinned=True)
+    unpin = save_each_action("取消置顶所选文章", "批量操作：取消置顶", "已取消置顶 {count} 篇文章。", pinned=False)
+    unfeature = save_each_action(
+        "取消所选文章的焦点图", "批量操作：取消焦点图", "已取消 {count} 篇文章的焦点图。", featured=False
+    )
 
     @admin.action(description="将所选文章设为焦点图", permissions=["change"])
     def feature(self, request, queryset):
@@ -93,13 +90,3 @@ class ArticleAdmin(StaffEditAdmin):
             self.message_user(
                 request, f"有 {without_cover} 篇文章没有封面图片，未设为焦点图；请先上传封面图片。", messages.WARNING
             )
-
-    @admin.action(description="取消所选文章的焦点图", permissions=["change"])
-    def unfeature(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：取消焦点图", featured=False)
-        self.message_user(request, f"已取消 {count} 篇文章的焦点图。", messages.SUCCESS)
-
-    @admin.action(description="取消置顶所选文章", permissions=["change"])
-    def unpin(self, request, queryset):
-        count = save_each(request, queryset, "批量操作：取消置顶", pinned=False)
-        self.message_user(request, f"已取消置顶 {count} 篇文章。", messages.SUCCESS)

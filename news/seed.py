@@ -7,22 +7,14 @@ staff to complete: nothing is invented.
 """
 
 from datetime import datetime
-from html import escape
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hnda_site.models import SiteSettings
-from hnda_site.seeding import seed_once
+from hnda_site.seeding import load_pieces, paragraphs_html
 
 from .models import Article, Category
 
-CONTENT_DIR = Path(__file__).resolve().parent / "seed_content"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def paragraphs_html(filename):
-    lines = (CONTENT_DIR / filename).read_text(encoding="utf-8").splitlines()
-    return "".join(f"<p>{escape(line, quote=False)}</p>" for line in lines if line.strip())
 
 
 def park_express():
@@ -50,7 +42,7 @@ def create_innovation_points_article():
         publisher="科技部、湖南开发区网",
         published_at=datetime(2020, 12, 18, tzinfo=SHANGHAI),
         status=Article.Status.PUBLISHED,
-        body=paragraphs_html("changsha-innovation-points.txt"),
+        body=paragraphs_html("news", "changsha-innovation-points.txt"),
     )
 
 
@@ -71,4 +63,4 @@ PIECES = [
 
 
 def load():
-    return [key for key, create in PIECES if seed_once(key, create)]
+    return load_pieces(PIECES)

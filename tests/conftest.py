@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from hnda_site import pagecache
+from hnda_site.seeding import load_all
 from news.models import Article, Category
 
 BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
@@ -35,6 +36,12 @@ def staff_client(admin_user):
     client = Client(HTTP_USER_AGENT=BROWSER_USER_AGENT)
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def seeded(db):
+    """The site's real initial content (the seed loader); in browser tests on a transactional database."""
+    return load_all()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from hnda_site.seeding import load_all
 from members.models import Member
 from news.models import Article
 
@@ -26,11 +25,6 @@ PUBLIC_POLICY = {
 }
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(db):
-    load_all()
 
 
 def directives(response, header="Content-Security-Policy"):

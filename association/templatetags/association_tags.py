@@ -1,40 +1,32 @@
 from django import template
-from django.db.models import Case, OuterRef, Subquery, TextField, Value, When
+from django.utils.html import format_html, format_html_join
 
 from hnda_site.richtext import summarize
 
-from ..models import Document, DocumentVersion
-
 register = template.Library()
 
-HOME_EXCERPT_LENGTH = 150
-
-
-@register.simple_tag
-def association_home():
-    """For the home page: an excerpt of 协会简介's current text, and the other documents to link.
-
-    One query: the documents, with the current body of 协会简介 only.
-    """
-    intro_body = DocumentVersion.objects.published().filter(document=OuterRef("pk")).order_by("-number")
-    documents = list(
-        Document.objects.live().annotate(
-            intro_body=Case(
-                When(slug="intro", then=Subquery(intro_body.values("body")[:1])),
-                default=Value(""),
-                output_field=TextField(),
-            )
-        )
-    )
-    intro = next((document for document in documents if document.slug == "intro"), None)
-    return {
-        "intro": intro,
-        "excerpt": summarize(intro.intro_body, HOME_EXCERPT_LENGTH) if intro else "",
-        "others": [document for document in documents if document is not intro],
-    }
+# How a comparison marks text: inserted, deleted, unchanged.
+SEGMENT_FORMATS = {"insert": "<ins>{}</ins>", "delete": "<del>{}</del>", "equal": "{}"}
 
 
 @register.filter
 def excerpt(body, length=100):
     """The first ``length`` characters of the text of an HTML body (for descriptions)."""
     return summarize(body, length)
+
+
+@register.filter
+def marked_text(paragraph):
+    """A paragraph of a comparison (association.versiondiff.ParagraphChange) as escaped HTML.
+
+    A changed paragraph shows its insertions in ``<ins>`` and deletions in ``<del>``; an added one
+    is all ``<ins>``, a removed one all ``<del>``.
+    """
+    if paragraph.kind == "changed":
+        marked = (format_html(SEGMENT_FORMATS[segment.kind], segment.text) for segment in paragraph.segments)
+        return format_html_join("", "{}", ((part,) for part in marked))
+    if paragraph.kind == "added":
+        return format_html(SEGMENT_FORMATS["insert"], paragraph.new)
+    if paragraph.kind == "removed":
+        return format_html(SEGMENT_FORMATS["delete"], paragraph.old)
+    return format_html("{}", paragraph.text)

@@ -1,16 +1,7 @@
 from django import template
-from django.db.models import Count
 from django.template.defaulttags import querystring
 
-from ..models import Member
-
 register = template.Library()
-
-
-@register.simple_tag
-def member_stats():
-    """How many members the website shows, and in how many 市州 (one query)."""
-    return Member.objects.active().aggregate(total=Count("pk"), cities=Count("city", distinct=True))
 
 
 @register.simple_tag(takes_context=True)

@@ -105,6 +105,7 @@
 
   function watch(form, store, tab) {
     var key = userPrefix() + window.location.pathname;
+    form.setAttribute("data-unsaved-guard", "on");  // watched from here on (browser tests wait for it)
     var initial = JSON.stringify(collect(form));
     var last = initial;
     var submitting = false;

@@ -155,14 +155,6 @@ def screenshot():
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    """The site's real initial content (the seed loader), including the seed article."""
-    from hnda_site.seeding import load_all
-
-    return load_all()
-
-
-@pytest.fixture
 def staff_user(transactional_db):
     from django.contrib.auth.models import User
 

@@ -42,12 +42,12 @@ def test_leaving_a_changed_form_asks_first(seeded, page, admin_login):
     admin_login(page)
     page.goto("/admin/news/article/add/")
     expect(page.locator(".ck-editor__editable")).to_be_visible()
-    page.wait_for_timeout(300)  # the guard starts once the editor is ready
+    expect(page.locator("#content-main form[data-unsaved-guard]")).to_have_count(1)  # the guard is on
     page.fill("#id_title", "还没保存")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    page.get_by_role("link", name="园区快讯").first.click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="园区快讯").first.click(no_wait_after=True)
     assert dialogs == ["beforeunload"]
     expect(page).to_have_url(re.compile(r"/admin/news/article/add/$"))
 

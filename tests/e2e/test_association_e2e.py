@@ -93,7 +93,7 @@ def test_staff_amend_a_document_in_the_admin_and_the_public_sees_it(seeded, new_
     editable = page.locator(".ck-editor__editable")
     expect(editable.locator("p")).to_have_count(9)
     expect(editable.locator("p").last).to_have_text(re.compile(r"^\(七\)"))
-    page.wait_for_timeout(300)  # the unsaved-form guard starts once the editor is ready
+    expect(page.locator("#content-main form[data-unsaved-guard]")).to_have_count(1)  # the guard is on
     editable.locator("p").last.click()
     page.keyboard.press("End")
     page.keyboard.press("Shift+Home")
@@ -137,7 +137,7 @@ def test_staff_amend_the_charter_and_the_public_sees_what_changed(seeded, new_co
 
     editable = page.locator(".ck-editor__editable")
     expect(editable).to_contain_text("第七条")
-    page.wait_for_timeout(300)  # the unsaved-form guard starts once the editor is ready
+    expect(page.locator("#content-main form[data-unsaved-guard]")).to_have_count(1)  # the guard is on
     editable.click()
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
