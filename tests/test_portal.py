@@ -13,7 +13,7 @@ from PIL import Image
 
 from hnda_site.models import FriendlyLink, SiteSettings
 from members.models import Member, pinyin_sort_key
-from news.models import Article, Category, title_bigrams
+from news.models import Article, Category
 
 pytestmark = pytest.mark.django_db
 
@@ -305,10 +305,6 @@ def test_article_page_wraps_its_tables(client, make_article):
 
 
 # --- 相关快讯 -----------------------------------------------------------------------------------------
-
-
-def test_title_bigrams_are_pairs_of_chinese_characters_and_latin_words():
-    assert title_bigrams("长沙高新区 AI") == {"长沙", "沙高", "高新", "新区", "ai"}
 
 
 def test_related_articles_share_title_words_and_skip_the_neighbours(make_article, notices):
