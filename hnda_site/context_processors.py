@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.utils import translation
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
+from . import languages as site_languages
 from . import pagecache
 from .models import FriendlyLink, SiteSettings
 from .preferences import ReadingPreferences
@@ -34,3 +36,33 @@ def page_address(request):
     if page.isascii() and page.isdigit() and int(page) > 1:
         path += f"?page={int(page)}"
     return {"canonical_url": path}
+
+
+def languages(request):
+    """The page's language and its counterpart in the other one.
+
+    ``html_lang`` for ``<html lang>``; ``language_switch``: the link to the other language (the
+    same page when it exists there, else that language's home); ``hreflang_links``: absolute
+    addresses of the page in each language (and x-default, the Chinese one) when both exist.
+    """
+    current = translation.get_language()
+    other = site_languages.ENGLISH if current != site_languages.ENGLISH else site_languages.CHINESE
+    counterpart = site_languages.page_in(request, other)
+    hreflang_links = []
+    if counterpart is not None:
+        # Paths only (as the canonical link): reverse() gives them URI-encoded already.
+        paths = {current: escape_uri_path(request.path), other: counterpart.split("?", 1)[0]}
+        for code, _name in settings.LANGUAGES:
+            hreflang_links.append((site_languages.HTML_LANG[code], settings.SITE_URL + paths[code]))
+        hreflang_links.append(("x-default", settings.SITE_URL + paths[site_languages.CHINESE]))
+    return {
+        "html_lang": site_languages.HTML_LANG.get(current, current),
+        "is_english": current == site_languages.ENGLISH,
+        "language_switch": {
+            "url": counterpart or site_languages.home_of(other),
+            "label": site_languages.SWITCH_LABELS[other],
+            "lang": site_languages.HTML_LANG[other],
+            "same_page": counterpart is not None,
+        },
+        "hreflang_links": hreflang_links,
+    }

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "hnda_site.context_processors.site",
                 "hnda_site.context_processors.reading_preferences",
                 "hnda_site.context_processors.page_address",
+                "hnda_site.context_processors.languages",
             ],
         },
     },
@@ -162,7 +163,7 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
 # Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
 PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/ckeditor5/", "/static/", "/media/"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
 # Per worker process.
 PAGE_CACHE_MAX_ENTRIES = 2000
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
@@ -172,8 +173,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese for libraries that ship none (django-axes)
+# Chinese at the site's own addresses, English under /en/ (hnda_site/urls.py). The admin stays Chinese.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese for libraries that ship none (django-axes); the English interface (locale/en, compiled .mo committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

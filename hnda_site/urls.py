@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -28,14 +29,19 @@ sitemaps = {
     "about-versions": OldVersionSitemap,
 }
 
-urlpatterns = [
+# The public pages: Chinese at their own addresses (no prefix, no redirect), English under /en/.
+urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("preferences/", views.set_reading_preferences, name="reading_preferences"),
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    path("preferences/", views.set_reading_preferences, name="reading_preferences"),
     # Before admin.site.urls, which would take every path under admin/.
     path("admin/2fa/", twofactor.VerifyView.as_view(), name="two_factor_verify"),
     path("admin/2fa/setup/", twofactor.SetupView.as_view(), name="two_factor_setup"),
