@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
+from hnda_site.languages import Translated, is_english
 from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 
@@ -85,6 +86,10 @@ class Document(EditVersioned):
         blank=True,
         help_text="页面大标题，例如：湖南省开发区协会章程；留空则使用标题。",
     )
+    title_en = models.CharField(
+        "英文标题", max_length=100, blank=True, help_text="英文网站的导航和页面显示，例如：Articles of Association。"
+    )
+    full_title_en = models.CharField("英文完整标题", max_length=200, blank=True, help_text="留空则使用英文标题。")
     order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面（导航和“关于协会”栏目）。")
     show_in_nav = models.BooleanField(
         "显示在“关于协会”菜单",
@@ -119,10 +124,24 @@ class Document(EditVersioned):
     def get_absolute_url(self):
         return reverse("association:document", args=[self.slug])
 
+    local_title = Translated("title")
+
     @property
     def heading(self):
         """The page's <h1>: the full title when there is one (湖南省开发区协会章程)."""
         return self.full_title or self.title
+
+    @property
+    def local_heading(self):
+        """The heading in the page's language: on an English page the English one, else the Chinese one."""
+        if is_english() and (self.full_title_en or self.title_en):
+            return self.full_title_en or self.title_en
+        return self.heading
+
+    @property
+    def heading_lang(self):
+        """ "zh-CN" when an English page shows the Chinese heading (no English title yet), else ""."""
+        return "zh-CN" if is_english() and not (self.full_title_en or self.title_en) else ""
 
     def get_history_url(self):
         return reverse("association:history", args=[self.slug])
@@ -195,6 +214,12 @@ class DocumentVersion(EditVersioned):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions", verbose_name="文件")
     number = models.PositiveIntegerField("版本号", editable=False, help_text="自动编号：第 1 版、第 2 版……")
     body = RichTextField("正文", blank=True)
+    body_en = RichTextField(
+        "英文正文",
+        blank=True,
+        help_text="这一版的英文译文，显示在英文网站上；留空则英文页面说明暂无英文版并链接中文文本。"
+        "已发布的版本也可以补充或修改英文译文（中文正文不变）。",
+    )
     effective_date = models.DateField(
         "生效日期",
         null=True,
@@ -249,7 +274,10 @@ class DocumentVersion(EditVersioned):
             if stored is not None and stored.is_published:
                 if self._differs_from(stored):
                     raise PublishedVersionError(f"{stored}已发布，不能修改；请新建一个版本。")
-                return  # nothing to write
+                if self.body_en == stored.body_en:
+                    return  # nothing to write
+                super().save(*args, **kwargs)  # its English translation, added or corrected
+                return
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         if self.number:
@@ -271,7 +299,17 @@ class DocumentVersion(EditVersioned):
         """Recompute ``search_tokens`` from the document's titles and the body (save() does)."""
         document = self.document if self.document_id else None
         titles = (document.title, document.full_title) if document else ()
-        self.search_tokens = fulltext.index_text(html_to_text(sanitize_html(self.body)), titles=titles)
+        english_titles = (document.title_en, document.full_title_en) if document else ()
+        self.search_tokens = fulltext.index_text(
+            html_to_text(sanitize_html(self.body)),
+            titles=titles,
+            english=[html_to_text(sanitize_html(self.body_en))],
+            english_titles=english_titles,
+        )
+
+    @property
+    def has_english(self):
+        return bool(html_to_text(self.body_en).strip())
 
     def delete(self, *args, **kwargs):
         if DocumentVersion.objects.filter(pk=self.pk).published().exists():
@@ -361,7 +399,7 @@ class DocumentVersion(EditVersioned):
 
     def section_anchor(self, query):
         """The anchor (``tiao-5``) of the first 章 or 条 whose text has a word of the search ``query``, or ""."""
-        words = query.words + [term.text for term in query.terms]
+        words = query.words + [term.plain for term in query.terms]
         for section, text in outline.paragraphs(self.body):
             normalized = fulltext.normalize(text)
             if any(word in normalized for word in words):
@@ -406,5 +444,6 @@ class DocumentVersion(EditVersioned):
         return any(
             field.value_from_object(self) != field.value_from_object(stored)
             for field in self._meta.concrete_fields
-            if field.name != "search_tokens"  # derived, and rebuilt by rebuild_search_index
+            # search_tokens: derived; body_en: the English translation may be added to a published version.
+            if field.name not in ("search_tokens", "body_en")
         )

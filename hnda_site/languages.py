@@ -32,12 +32,14 @@ def is_english():
 def localized(obj, field):
     """``(text, lang)``: the field in the page's language, and ``lang`` when it is not that language.
 
-    On an English page the ``<field>_en`` value when staff filled it in, else the Chinese value
+    On an English page the ``<field>_en`` value (or the model's ``english_fields[field]``) when staff
+    filled it in, else the Chinese value
     with ``lang`` "zh-CN" (a screen reader then reads it as Chinese). On a Chinese page the
     Chinese value and "".
     """
     if is_english():
-        english = getattr(obj, f"{field}_en", "")
+        english_field = getattr(obj, "english_fields", {}).get(field, f"{field}_en")
+        english = getattr(obj, english_field, "")
         if english:
             return english, ""
         return getattr(obj, field), HTML_LANG[CHINESE]

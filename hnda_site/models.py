@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .languages import Translated
 
 # A preview not confirmed within a day is removed (importstorage.py).
 PENDING_IMPORT_LIFETIME = timedelta(days=1)
@@ -55,10 +58,17 @@ class SiteSettings(EditVersioned):
     welcome = models.CharField(
         "欢迎语", max_length=200, blank=True, help_text="显示在首页顶部，例如：欢迎来到湖南省开发区协会中心网站!"
     )
+    welcome_en = models.CharField("英文欢迎语", max_length=300, blank=True, help_text="英文网站首页顶部显示。")
     address = models.CharField("地址", max_length=200, blank=True)
+    address_en = models.CharField(
+        "英文地址", max_length=300, blank=True, help_text="英文网站的“联系我们”和页脚显示；留空则显示中文地址。"
+    )
     phone = models.CharField("电话", max_length=50, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     office_hours = models.CharField("办公时间", max_length=100, blank=True, help_text="例如：周一至周五 9:00–17:00")
+    office_hours_en = models.CharField(
+        "英文办公时间", max_length=150, blank=True, help_text="例如：Monday to Friday, 9:00–17:00 (Beijing time)"
+    )
     map_image = models.ImageField(
         "位置图",
         upload_to="site/",
@@ -119,6 +129,12 @@ class SiteSettings(EditVersioned):
 
         return pagecache.memoize("site-settings", cls.load)
 
+    english_fields = {"name": "english_name"}
+    local_name = Translated("name")
+    local_welcome = Translated("welcome")
+    local_address = Translated("address")
+    local_office_hours = Translated("office_hours")
+
     @property
     def police_record_code(self):
         """The digits of the 公安备案号, which its public lookup URL needs."""
@@ -145,12 +161,18 @@ class FriendlyLink(models.Model):
     """友情链接: the supervising departments and sister associations, on the home page and in the footer."""
 
     class Group(models.TextChoices):
-        GOVERNMENT = "government", "政府部门"
-        ASSOCIATION = "association", "兄弟协会"
-        ZONE = "zone", "开发区网站"
-        OTHER = "other", "其他"
+        GOVERNMENT = "government", _("政府部门")
+        ASSOCIATION = "association", _("兄弟协会")
+        ZONE = "zone", _("开发区网站")
+        OTHER = "other", _("其他")
 
     name = models.CharField("名称", max_length=100, help_text="例如：湖南省商务厅")
+    name_en = models.CharField(
+        "英文名称",
+        max_length=200,
+        blank=True,
+        help_text="英文网站显示它，例如：Department of Commerce of Hunan Province",
+    )
     url = models.URLField(
         "网址",
         validators=[URLValidator(schemes=["http", "https"], message="请填写以 http:// 或 https:// 开头的网址。")],
@@ -166,6 +188,8 @@ class FriendlyLink(models.Model):
         ordering = ["group", "order", "id"]
         verbose_name = "友情链接"
         verbose_name_plural = "友情链接"
+
+    local_name = Translated("name")
 
     def __str__(self):
         return self.name

@@ -6,7 +6,10 @@ every searchable model keeps a ``search_tokens`` column, computed in Python on s
 bigrams and its single characters (长沙高新 → 长沙 沙高 高新 长 沙 高 新), every other
 word its NFKC, case-folded form. A title's tokens (an article's title, a member's
 names) are stored a second time with a mark (ǂ长沙), so that the index also answers
-"is it in the title". The column is indexed:
+"is it in the title". The English edition of a record (``title_en``, ``body_en``…) is stored in
+the same column with another mark (ǁinvestment, ǂǁinvestment in an English title), so that
+an English page's search (a query parsed with English active) matches only English text and
+a Chinese page's only Chinese text. The column is indexed:
 
 - PostgreSQL: a GIN index on ``to_tsvector('simple', search_tokens)``;
 - SQLite: an FTS5 table ``<table>_search`` (external content, no positions) kept in
@@ -36,6 +39,7 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Case, Expression, F, IntegerField, Value, When
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -55,6 +59,9 @@ DROPPED_CATEGORIES = ("P", "S", "C", "Z")  # punctuation, symbols, control/forma
 # Marks title tokens (ǂ长沙): a letter both index tokenizers keep inside a word, and that no Chinese
 # or English text uses; it is dropped from queries and texts.
 TITLE_MARK = "ǂ"
+# Marks the tokens of English text (the same kind of letter, for the same reasons).
+ENGLISH_MARK = "ǁ"
+MARKS = (TITLE_MARK, ENGLISH_MARK)
 
 
 def normalize(text):
@@ -75,7 +82,8 @@ def clean_query(raw):
     """
     text = normalize(raw)
     text = "".join(" " if unicodedata.category(ch).startswith(DROPPED_CATEGORIES) else ch for ch in text)
-    text = text.replace(TITLE_MARK, " ")
+    for mark in MARKS:
+        text = text.replace(mark, " ")
     words = text[: MAX_QUERY_LENGTH * 2].split()[:MAX_WORDS]
     return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
@@ -87,7 +95,10 @@ def _runs(text):
 
 
 def _text_tokens(text, seen, mark=""):
-    for is_cjk, run in _runs(normalize(text).replace(TITLE_MARK, " ")):
+    text = normalize(text)
+    for each in MARKS:
+        text = text.replace(each, " ")
+    for is_cjk, run in _runs(text):
         if is_cjk:
             for index in range(len(run)):
                 seen.setdefault(mark + (run[index : index + 2] if index + 1 < len(run) else run[index]), None)
@@ -97,23 +108,29 @@ def _text_tokens(text, seen, mark=""):
             seen.setdefault(mark + run, None)
 
 
-def tokens(*texts, titles=()):
+def tokens(*texts, titles=(), english=(), english_titles=()):
     """The index tokens of some plain texts, each once, in order of first appearance.
 
     The tokens of ``titles`` come twice: as they are, and marked with ``TITLE_MARK`` so that
-    "the words are in the title" is a question the index answers too.
+    "the words are in the title" is a question the index answers too. The English edition's
+    texts and titles come the same way, all marked with ``ENGLISH_MARK``.
     """
     seen = {}
     for title in titles:
         _text_tokens(title, seen, mark=TITLE_MARK)
     for text in (*titles, *texts):
         _text_tokens(text, seen)
+    for title in english_titles:
+        _text_tokens(title, seen, mark=TITLE_MARK + ENGLISH_MARK)
+    for text in (*english_titles, *english):
+        _text_tokens(text, seen, mark=ENGLISH_MARK)
     return list(seen)
 
 
-def index_text(*texts, titles=()):
-    """The value of a ``search_tokens`` column: ``titles`` (title, name…) and other plain ``texts``."""
-    return " ".join(tokens(*texts, titles=titles))
+def index_text(*texts, titles=(), english=(), english_titles=()):
+    """The value of a ``search_tokens`` column: ``titles`` (title, name…) and other plain ``texts``,
+    and the English edition's ``english_titles`` and ``english`` texts (see :func:`tokens`)."""
+    return " ".join(tokens(*texts, titles=titles, english=english, english_titles=english_titles))
 
 
 @dataclass(frozen=True)
@@ -125,6 +142,14 @@ class Term:
 
     def in_title(self):
         return Term(TITLE_MARK + self.text, self.prefix)
+
+    def in_english(self):
+        return Term(ENGLISH_MARK + self.text, self.prefix)
+
+    @property
+    def plain(self):
+        """The term as it is written in a text (without the index's marks), for finding it there."""
+        return self.text.lstrip("".join(MARKS))
 
 
 def _word_terms(word):
@@ -141,9 +166,17 @@ def _word_terms(word):
 
 @dataclass(frozen=True)
 class Query:
-    """A cleaned query: its words, the terms every match needs and the terms of the phrase as typed."""
+    """A cleaned query: its words, the terms every match needs and the terms of the phrase as typed.
+
+    ``english``: it searches the English edition of each record (an English page's search).
+    """
 
     text: str
+    english: bool = False
+
+    def _terms(self, word):
+        terms = _word_terms(word)
+        return [term.in_english() for term in terms] if self.english else terms
 
     @property
     def words(self):
@@ -152,7 +185,7 @@ class Query:
     @property
     def terms(self):
         """Every term of every word (a match needs all of them), each once."""
-        return tuple(dict.fromkeys(term for word in self.words for term in _word_terms(word)))
+        return tuple(dict.fromkeys(term for word in self.words for term in self._terms(word)))
 
     @property
     def phrase(self):
@@ -166,15 +199,17 @@ class Query:
     @property
     def phrase_terms(self):
         """The bigrams that join adjacent CJK words (长沙 创新 → 沙创): present only where the phrase is."""
-        return tuple(term for term in _word_terms(self.phrase) if term not in self.terms)
+        return tuple(term for term in self._terms(self.phrase) if term not in self.terms)
 
     def __bool__(self):
         return bool(self.text)
 
 
-def parse(raw):
-    """The :class:`Query` for what a visitor typed."""
-    return Query(clean_query(raw))
+def parse(raw, english=None):
+    """The :class:`Query` for what a visitor typed: in the page's language unless ``english`` says."""
+    if english is None:
+        english = translation.get_language() == "en"
+    return Query(clean_query(raw), english=english)
 
 
 # --- The index ---------------------------------------------------------------------------------------
@@ -509,7 +544,7 @@ def snippet(body, query, is_html=True):
     body = body or ""
     text = found = None
     if query:
-        candidates = query.words + [term.text for term in query.terms]
+        candidates = query.words + [term.plain for term in query.terms]
         if is_html:
             # Case-folding the whole body is cheap, NFKC is not (milliseconds for 20 KB of Chinese):
             # only when the words are not found as they are (full-width Latin in the body, say).
@@ -533,7 +568,7 @@ def _marking_query(query, text):
     """Mark the words; if none of them is in the excerpt (scattered bigrams), mark the terms instead."""
     if any(word in normalize(text) for word in query.words):
         return query
-    return Query(" ".join(term.text for term in query.terms))
+    return Query(" ".join(term.plain for term in query.terms), english=query.english)
 
 
 def _shorten(text, start, end):

@@ -5,10 +5,14 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
+from hnda_site import languages
 from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
+from hnda_site.languages import Translated
 from hnda_site.models import EditVersioned
 from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 from news.models import Article
@@ -137,6 +141,13 @@ class Member(EditVersioned):
     )
     address = models.CharField("地址", max_length=200, blank=True)
     introduction = RichTextField("简介", blank=True)
+    name_en = models.CharField(
+        "英文名称",
+        max_length=200,
+        blank=True,
+        help_text="例如：Changsha National High-tech Industrial Development Zone；英文网站显示它，留空则显示中文名称。",
+    )
+    introduction_en = RichTextField("英文简介", blank=True)
     joined_on = models.DateField("入会日期", null=True, blank=True, validators=[PlausibleDateValidator(years_ahead=1)])
     order = models.PositiveIntegerField(
         "排序", default=0, help_text="同一职务内数字小的排在前面；数字相同的按名称排列。"
@@ -192,17 +203,30 @@ class Member(EditVersioned):
 
     def refresh_search_tokens(self):
         """Recompute ``search_tokens`` (save() does; an import writing with bulk_create must call it)."""
+        with translation.override(languages.CHINESE):
+            chinese_labels = [self.get_city_display(), self.get_kind_display()]
+        with translation.override(languages.ENGLISH):
+            english_labels = [str(self.get_city_display()), str(self.get_kind_display())]
         self.search_tokens = fulltext.index_text(
-            self.get_city_display(),
-            self.get_kind_display(),
+            *chinese_labels,
             self.address,
             html_to_text(sanitize_html(self.introduction)),
             titles=[self.name, self.short_name],
+            english=[*english_labels, html_to_text(sanitize_html(self.introduction_en))],
+            english_titles=[self.name_en],
         )
+
+    local_name = Translated("name")
+    local_introduction = Translated("introduction")
 
     @property
     def display_name(self):
-        """The short name where there is one (breadcrumbs, placeholders), else the full name."""
+        """The short name where there is one (breadcrumbs, placeholders), else the full name.
+
+        On an English page the English name when staff gave one.
+        """
+        if languages.is_english() and self.name_en:
+            return self.name_en
         return self.short_name or self.name
 
     @property
@@ -213,7 +237,7 @@ class Member(EditVersioned):
 
     @property
     def level_label(self):
-        return self.get_level_display() or "未注明"
+        return self.get_level_display() or gettext("未注明")
 
     @property
     def monogram(self):
@@ -229,6 +253,7 @@ class Member(EditVersioned):
         """Public 园区快讯 that mention the member by full or short name, newest first."""
         return (
             Article.objects.published()
+            .in_page_language()
             .mentioning(self.name, self.short_name)
             .for_list()
             .order_by("-published_at", "-id")[:limit]

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from hnda_site import languages
 from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
+from hnda_site.languages import Translated
 from hnda_site.models import EditVersioned, staff_member_field
 from hnda_site.richtext import RichTextField, html_to_text, sanitize_html, summarize
 
@@ -38,6 +40,8 @@ def validate_category_slug(value):
 
 # 相关快讯: how many are shown, and among how many recent articles they are chosen.
 RELATED_COUNT = 5
+# Characters of an English summary made from the body (English needs about twice Chinese's).
+ENGLISH_SUMMARY_LENGTH = 240
 
 # Paths under /news/ that are not categories.
 RESERVED_SLUGS = {"feed"}
@@ -70,7 +74,9 @@ class CategoryQuerySet(models.QuerySet):
 
 class Category(EditVersioned):
     name = models.CharField("名称", max_length=50, unique=True)
-    english_name = models.CharField("英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS")
+    english_name = models.CharField(
+        "英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS；英文网站的导航和栏目页显示它。"
+    )
     slug = models.SlugField(
         "网址名",
         max_length=50,
@@ -99,6 +105,9 @@ class Category(EditVersioned):
 
     objects = CategoryQuerySet.as_manager()
     history = HistoricalRecords()
+
+    english_fields = {"name": "english_name"}
+    local_name = Translated("name")
 
     class Meta:
         ordering = ["order", "id"]
@@ -189,6 +198,14 @@ class ArticleQuerySet(models.QuerySet):
             columns[-1][1].append(article)
         return columns
 
+    def in_english(self):
+        """Articles with an English version (英文标题 and 英文正文): the only ones the English pages show."""
+        return self.exclude(title_en="").exclude(body_en="")
+
+    def in_page_language(self):
+        """All articles on a Chinese page; on an English page, those with an English version."""
+        return self.in_english() if languages.is_english() else self
+
     def search(self, query):
         """Articles matching every word of ``query`` (see hnda_site.search): best rank first, then newest."""
         return fulltext.search(self, query).order_by("search_rank", "-published_at", "-id")
@@ -200,10 +217,16 @@ class ArticleQuerySet(models.QuerySet):
         search index's title tokens, no title is read to compare: about 25 ms over 10,000 articles on
         SQLite (eight index look-ups and a pass over the published list), so on a cached page.
         """
-        pieces = [token for token in fulltext.tokens(article.title) if len(token) > 1][:8]
+        if languages.is_english():
+            # English words; short ones (of, the, and) say nothing about the subject.
+            pieces = [token for token in fulltext.tokens(article.title_en) if len(token) > 3][:8]
+            terms = [fulltext.Term(piece).in_english().in_title() for piece in pieces]
+        else:
+            pieces = [token for token in fulltext.tokens(article.title) if len(token) > 1][:8]
+            terms = [fulltext.Term(piece).in_title() for piece in pieces]
         if len(pieces) < 2:
             return self.none()
-        shared = [fulltext.IndexMatch([fulltext.Term(piece).in_title()], as_set=True) for piece in pieces]
+        shared = [fulltext.IndexMatch([term], as_set=True) for term in terms]
         score = sum(Case(When(match, then=Value(1)), default=Value(0)) for match in shared)
         return (
             self.exclude(pk=article.pk)
@@ -256,6 +279,14 @@ class Article(EditVersioned):
         help_text="勾选且有封面图片的已发布文章，按发布时间显示在首页焦点图中（最新的几篇）。",
     )
     body = RichTextField("正文", blank=True)
+    title_en = models.CharField(
+        "英文标题",
+        max_length=300,
+        blank=True,
+        help_text="填写英文标题和英文正文后，文章也出现在英文网站（/en/news/）；都留空则只有中文版。",
+    )
+    summary_en = models.TextField("英文摘要", blank=True, help_text="留空则自动取英文正文开头的文字。")
+    body_en = RichTextField("英文正文", blank=True)
     view_count = models.PositiveIntegerField("浏览", default=0, editable=False)
     search_tokens = models.TextField("搜索索引", blank=True, default="", editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -282,6 +313,10 @@ class Article(EditVersioned):
             ),
         ]
 
+    local_title = Translated("title")
+    local_summary = Translated("summary")
+    local_body = Translated("body")
+
     def __str__(self):
         return self.title
 
@@ -292,6 +327,9 @@ class Article(EditVersioned):
             # From the text a visitor will read: never from a script or style the sanitizer drops.
             self.body = sanitize_html(self.body)
             self.summary = summarize(self.body)
+        if self.body_en.strip() and not self.summary_en.strip():
+            self.body_en = sanitize_html(self.body_en)
+            self.summary_en = summarize(self.body_en, ENGLISH_SUMMARY_LENGTH)
         self.refresh_search_tokens()
         super().save(*args, **kwargs)
 
@@ -301,10 +339,25 @@ class Article(EditVersioned):
     def clean(self):
         if self.featured and not self.cover:
             raise ValidationError({"featured": "焦点图需要封面图片：请先上传封面图片，或取消勾选“焦点图”。"})
+        has_title, has_body = bool(self.title_en.strip()), bool(html_to_text(self.body_en).strip())
+        if has_title != has_body:
+            missing = "body_en" if has_title else "title_en"
+            raise ValidationError(
+                {missing: "英文版需要英文标题和英文正文两项：请补上这一项，或把两项都清空（只发中文版）。"}
+            )
 
     def refresh_search_tokens(self):
         """Recompute ``search_tokens`` (save() does; bulk writers must call it before writing)."""
-        self.search_tokens = fulltext.index_text(html_to_text(sanitize_html(self.body)), titles=[self.title])
+        self.search_tokens = fulltext.index_text(
+            html_to_text(sanitize_html(self.body)),
+            titles=[self.title],
+            english=[html_to_text(sanitize_html(self.body_en))],
+            english_titles=[self.title_en],
+        )
+
+    @property
+    def has_english(self):
+        return bool(self.title_en and self.body_en)
 
     @property
     def is_public(self):
@@ -316,7 +369,12 @@ class Article(EditVersioned):
 
     def neighbours(self):
         """(上一篇, 下一篇): the next newer and next older public article in the category."""
-        siblings = Article.objects.published().filter(category_id=self.category_id).only("id", "title")
+        siblings = (
+            Article.objects.published()
+            .in_page_language()
+            .filter(category_id=self.category_id)
+            .only("id", "title", "title_en")
+        )
         if self.published_at is None:
             return None, None
         newer = (
@@ -341,8 +399,9 @@ class Article(EditVersioned):
         skip = {self.pk} | {article.pk for article in exclude if article is not None}
         public = (
             Article.objects.published()
+            .in_page_language()
             .exclude(pk__in=skip)
-            .only("id", "title", "published_at", "pinned", "category_id")
+            .only("id", "title", "title_en", "published_at", "pinned", "category_id")
         )
         sharing = public.sharing_words_with(self, limit=limit)
         chosen = []
