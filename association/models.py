@@ -40,7 +40,7 @@ class DocumentQuerySet(models.QuerySet):
 
     def in_navigation(self):
         """The 关于协会 menu: live documents staff have not taken out of it, in 排序 order."""
-        return self.live().filter(show_in_nav=True).only("id", "slug", "title", "order")
+        return self.live().filter(show_in_nav=True).only("id", "slug", "title", "title_en", "order")
 
     def with_current(self):
         """Each document annotated with its current version's number and 生效日期 (one query for a list)."""
@@ -52,15 +52,19 @@ class DocumentQuerySet(models.QuerySet):
         )
 
     def home_panel(self):
-        """For the home page: 协会简介 (with ``intro_body``, its current text) and the other live documents.
+        """For the home page: 协会简介 (with ``intro_body``, its current text in the page's language, ""
+        when that version has no English) and the other live documents.
 
         One query: the live documents, with the current body of 协会简介 only.
         """
-        intro_body = DocumentVersion.objects.filter(document=OuterRef("pk")).newest_published().values("body")[:1]
+        body = "body_en" if is_english() else "body"
+        current = DocumentVersion.objects.filter(document=OuterRef("pk")).newest_published()
         documents = list(
             self.live().annotate(
                 intro_body=Case(
-                    When(slug="intro", then=Subquery(intro_body)), default=Value(""), output_field=TextField()
+                    When(slug="intro", then=Subquery(current.values(body)[:1])),
+                    default=Value(""),
+                    output_field=TextField(),
                 )
             )
         )
@@ -306,6 +310,8 @@ class DocumentVersion(EditVersioned):
             english=[html_to_text(sanitize_html(self.body_en))],
             english_titles=english_titles,
         )
+
+    local_body = Translated("body")
 
     @property
     def has_english(self):

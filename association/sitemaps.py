@@ -1,19 +1,24 @@
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 
 from hnda_site.sitemaps import SiteSitemap
 
 from .models import Document, DocumentVersion
 
+HAS_ENGLISH = ExpressionWrapper(~Q(body_en=""), output_field=BooleanField())
+
 
 class DocumentSitemap(SiteSitemap):
-    """The current page of each published document."""
+    """The current page of each published document (in English when its current version has English)."""
 
     changefreq = "monthly"
     priority = 0.8
 
     def items(self):
         newest = DocumentVersion.objects.filter(document=OuterRef("pk")).newest_published()
-        return Document.objects.live().annotate(updated_at=Subquery(newest.values("published_at")[:1]))
+        return Document.objects.live().annotate(
+            updated_at=Subquery(newest.values("published_at")[:1]),
+            english=Subquery(newest.annotate(english=HAS_ENGLISH).values("english")[:1]),
+        )
 
     def lastmod(self, document):
         return document.updated_at
@@ -23,6 +28,9 @@ class DocumentHistorySitemap(DocumentSitemap):
     """Each published document's 历史版本 page, as new as its newest version."""
 
     priority = 0.5
+
+    def get_languages_for_item(self, item):
+        return self._languages()  # a list of the versions, in either language
 
     def location(self, document):
         return document.get_history_url()
@@ -45,6 +53,7 @@ class OldVersionSitemap(SiteSitemap):
             .filter(number__lt=F("latest_number"))
             .select_related("document")
             .only("number", "published_at", "document__slug")
+            .annotate(english=HAS_ENGLISH)
             .order_by("document__order", "document_id", "-number")
         )
 

@@ -53,7 +53,7 @@ def languages(request):
         # Paths only (as the canonical link): reverse() gives them URI-encoded already.
         paths = {current: escape_uri_path(request.path), other: counterpart.split("?", 1)[0]}
         for code, _name in settings.LANGUAGES:
-            hreflang_links.append((site_languages.HTML_LANG[code], settings.SITE_URL + paths[code]))
+            hreflang_links.append((site_languages.HREFLANG[code], settings.SITE_URL + paths[code]))
         hreflang_links.append(("x-default", settings.SITE_URL + paths[site_languages.CHINESE]))
     return {
         "html_lang": site_languages.HTML_LANG.get(current, current),

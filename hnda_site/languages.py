@@ -22,6 +22,8 @@ ENGLISH = "en"
 CHINESE = settings.LANGUAGE_CODE
 # The value of lang="" and hreflang="" for each of settings.LANGUAGES.
 HTML_LANG = {CHINESE: "zh-CN", ENGLISH: "en"}
+# hreflang="" of each page's alternates: the language codes, as the sitemap gives them too.
+HREFLANG = {CHINESE: "zh-Hans", ENGLISH: "en"}
 SWITCH_LABELS = {CHINESE: "中文", ENGLISH: "English"}
 
 

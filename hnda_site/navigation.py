@@ -13,6 +13,7 @@ from association.models import Document
 from news.models import Category
 
 from . import pagecache
+from .languages import is_english, localized
 
 
 @dataclass
@@ -22,6 +23,7 @@ class NavItem:
     key: str
     current: bool = False
     children: list = field(default_factory=list)
+    lang: str = ""  # "zh-CN" for a Chinese name on an English page (no English name yet)
 
     @property
     def contains_current(self):
@@ -60,12 +62,17 @@ def main_navigation(request, section=None):
         # Kept per process until content changes, like the site settings (hnda_site.pagecache).
         categories = pagecache.memoize("nav-categories", lambda: list(Category.objects.in_navigation()))
         documents = pagecache.memoize("nav-documents", lambda: list(Document.objects.in_navigation()))
+        if is_english():
+            # Only the 栏目 staff gave an English name: the others have no English articles to list.
+            categories = [category for category in categories if category.english_name]
     items = [
         NavItem("首页", reverse("home"), "home"),
-        *(NavItem(category.name, category.get_absolute_url(), category.nav_key) for category in categories),
+        *(NavItem(category.local_name, category.get_absolute_url(), category.nav_key) for category in categories),
     ]
     documents = [
-        NavItem(document.title, document.get_absolute_url(), f"about:{document.slug}") for document in documents
+        NavItem(title, document.get_absolute_url(), f"about:{document.slug}", lang=lang)
+        for document in documents
+        for title, lang in [localized(document, "title")]
     ]
     if documents:
         items.append(NavItem("关于协会", documents[0].url, "about", children=documents))

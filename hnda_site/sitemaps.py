@@ -8,7 +8,20 @@ from django.urls import reverse
 
 
 class SiteSitemap(Sitemap):
-    """A sitemap whose addresses start from settings.SITE_URL, never from the request's Host header."""
+    """A sitemap whose addresses start from settings.SITE_URL, never from the request's Host header.
+
+    Every page in each language it exists in, with the other language as its alternate (and
+    x-default, the Chinese page). An item with ``english`` False (annotated by ``items()``)
+    has no English page.
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_languages_for_item(self, item):
+        languages = super().get_languages_for_item(item)
+        return languages if getattr(item, "english", True) else [settings.LANGUAGE_CODE]
 
     def get_urls(self, page=1, site=None, protocol=None):
         address = urlsplit(settings.SITE_URL)

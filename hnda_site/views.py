@@ -22,6 +22,7 @@ from news.models import Article, Category
 
 from . import preferences
 from . import search as fulltext
+from .languages import is_english
 from .richtext import may_upload_images, store_editor_image, summarize
 
 # How many articles the home page's 焦点图 shows at most.
@@ -38,8 +39,10 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published()
-        focus_articles = list(published.featured().only("id", "title", "cover", "published_at")[:FOCUS_COUNT])
+        published = Article.objects.published().in_page_language()
+        focus_articles = list(
+            published.featured().only("id", "title", "title_en", "cover", "published_at")[:FOCUS_COUNT]
+        )
         columns = published.home_columns()
         # With a 焦点图, the first column stands beside it; the others go below.
         top_column = columns[0] if focus_articles and columns else None
@@ -118,7 +121,7 @@ class SearchView(TemplateView):
 
     def get_results(self, query, group, category, since, until):
         """Counts and results of every group, all evaluated here (inside ``index_scans``)."""
-        articles = Article.objects.published().select_related("category").search(query)
+        articles = Article.objects.published().in_page_language().select_related("category").search(query)
         if category:
             articles = articles.filter(category=category)
         if since:
@@ -201,9 +204,9 @@ def _in_order(queryset, pks):
 def _article_result(article, query):
     return SearchResult(
         url=article.get_absolute_url(),
-        title=fulltext.highlight(article.title, query),
-        snippet=fulltext.snippet(article.body, query),
-        details=article.category.name,
+        title=fulltext.highlight(article.local_title, query),
+        snippet=fulltext.snippet(article.local_body, query),
+        details=article.category.local_name,
         published_at=article.published_at,
     )
 
@@ -212,18 +215,21 @@ def _version_result(version, query):
     anchor = version.section_anchor(query)
     return SearchResult(
         url=version.document.get_absolute_url() + (f"#{anchor}" if anchor else ""),
-        title=fulltext.highlight(version.document.heading, query),
-        snippet=fulltext.snippet(version.body, query),
+        title=fulltext.highlight(version.document.local_heading, query),
+        snippet=fulltext.snippet(version.local_body, query),
         details=f"第{version.number}版",
     )
 
 
 def _member_result(member, query):
-    name = f"{member.name}（{member.short_name}）" if member.short_name else member.name
+    if is_english():
+        name = member.local_name
+    else:
+        name = f"{member.name}（{member.short_name}）" if member.short_name else member.name
     return SearchResult(
         url=member.get_absolute_url(),
         title=fulltext.highlight(name, query),
-        snippet=fulltext.snippet(member.introduction, query),
+        snippet=fulltext.snippet(member.local_introduction, query),
         details=f"{member.get_city_display()} · {member.get_kind_display()} · {member.get_role_display()}",
     )
 

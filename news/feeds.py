@@ -22,13 +22,13 @@ class LatestArticlesFeed(Feed):
         return self.articles()[:FEED_LENGTH]
 
     def articles(self):
-        return Article.objects.published().defer("body").order_by("-published_at", "-id")
+        return Article.objects.published().in_page_language().defer("body", "body_en").order_by("-published_at", "-id")
 
     def item_title(self, item):
-        return item.title
+        return item.local_title
 
     def item_description(self, item):
-        return item.summary
+        return item.local_summary
 
     def item_pubdate(self, item):
         return item.published_at

@@ -58,7 +58,7 @@ MAX_HOME_COUNT = 20
 class CategoryQuerySet(models.QuerySet):
     def in_navigation(self):
         """The 栏目 in the main navigation, in 排序 order."""
-        return self.filter(show_in_nav=True).only("id", "name", "slug", "order")
+        return self.filter(show_in_nav=True).only("id", "name", "english_name", "slug", "order")
 
     def with_latest_public(self):
         """Each 栏目 with ``latest_public_at`` (its newest public article's 发布时间) and ``public_count``."""
@@ -167,7 +167,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a list row shows, without the (large) body."""
-        return self.select_related("category").defer("body", "search_tokens")
+        return self.select_related("category").defer("body", "body_en", "search_tokens")
 
     def featured(self):
         """Articles chosen for the home page's 焦点图 that have a cover image, newest first."""

@@ -1,4 +1,4 @@
-from django.db.models import Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
 from hnda_site.sitemaps import SiteSitemap
@@ -10,7 +10,13 @@ class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Article.objects.published().only("id", "updated_at").order_by("-published_at", "-id")
+        english = ExpressionWrapper(~Q(title_en="") & ~Q(body_en=""), output_field=BooleanField())
+        return (
+            Article.objects.published()
+            .only("id", "updated_at")
+            .annotate(english=english)
+            .order_by("-published_at", "-id")
+        )
 
     def lastmod(self, item):
         return item.updated_at

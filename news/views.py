@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from hnda_site import pagecache
+from hnda_site import languages, pagecache
 
 from . import viewcounter
 from .models import Article, Category
@@ -10,7 +10,8 @@ NEWS_PER_PAGE = 20
 
 
 class ArticleListView(ListView):
-    """All public articles: pinned first, then newest. Bad page numbers are 404s."""
+    """All public articles (on an English page, those with an English version): pinned first, then
+    newest. Bad page numbers are 404s."""
 
     template_name = "news/article_list.html"
     context_object_name = "articles"
@@ -18,7 +19,7 @@ class ArticleListView(ListView):
     category = None
 
     def get_queryset(self):
-        articles = Article.objects.published().for_list()
+        articles = Article.objects.published().in_page_language().for_list()
         if self.category:
             articles = articles.filter(category=self.category)
         return articles
@@ -41,7 +42,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("category")
+        articles = Article.objects.select_related("category").in_page_language()
         user = self.request.user
         return articles if user.is_staff and user.has_perm("news.change_article") else articles.published()
 
@@ -52,6 +53,8 @@ class ArticleDetailView(DetailView):
         it to later visitors with their own (counted) number in place.
         """
         self.object = self.get_object()
+        if not self.object.has_english:
+            languages.exists_only_in(request, languages.CHINESE)
         article_id = self.object.pk
         views = viewcounter.views_for(request, article_id)
         response = self.render_to_response(self.get_context_data(view_count=viewcounter.PLACEHOLDER))
