@@ -43,7 +43,16 @@ class DocumentAdmin(StaffEditAdmin):
     ]
     list_editable = ["order"]
     search_fields = ["title", "full_title", "slug"]
-    fields = ["title", "full_title", "slug", "order", "show_in_nav", "publish_requires_details"]
+    fields = [
+        "title",
+        "full_title",
+        "title_en",
+        "full_title_en",
+        "slug",
+        "order",
+        "show_in_nav",
+        "publish_requires_details",
+    ]
     inlines = [DocumentVersionInline]
 
     def get_queryset(self, request):
@@ -72,7 +81,7 @@ class DocumentVersionForm(ConcurrentEditForm):
 
     class Meta:
         model = DocumentVersion
-        fields = ["document", "body", "effective_date", "change_note", "based_on"]
+        fields = ["document", "body", "body_en", "effective_date", "change_note", "based_on"]
         widgets = {"based_on": forms.HiddenInput}
 
     def clean(self):
@@ -104,6 +113,7 @@ class DocumentVersionAdmin(StaffEditAdmin):
     actions = ["publish"]
     fieldsets = [
         (None, {"fields": ["document", "body"]}),
+        ("英文版（可选）", {"fields": ["body_en"]}),
         ("生效与说明", {"fields": ["effective_date", "change_note"]}),
         (
             "记录",
@@ -130,13 +140,11 @@ class DocumentVersionAdmin(StaffEditAdmin):
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        # A draft stays with its document (its number belongs to that document) and with its base.
-        return [*self.readonly_fields, "document", "based_on"] if obj else self.readonly_fields
-
-    def has_change_permission(self, request, obj=None):
+        # A draft stays with its document (its number belongs to that document) and with its base;
+        # of a published version only the English translation may still be written.
         if obj is not None and obj.is_published:
-            return False
-        return super().has_change_permission(request, obj)
+            return [*self.readonly_fields, "document", "text", "based_on", "effective_date", "change_note"]
+        return [*self.readonly_fields, "document", "based_on"] if obj else self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -196,9 +204,11 @@ class DocumentVersionAdmin(StaffEditAdmin):
         return DocumentVersion(document_id=int(document_id)) if document_id.isdigit() else None
 
     def save_model(self, request, obj, form, change):
-        if obj.is_published:
+        if PUBLISH_BUTTON in request.POST and obj.is_published:
             obj.published_by = request.user
             obj._change_reason = "发布版本"
+        elif change and obj.is_published:
+            obj._change_reason = "修改英文译文"
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -325,6 +325,8 @@ class DocumentVersion(EditVersioned):
     def clean(self):
         if not self.is_published or not self.document_id:
             return
+        if self.pk is not None and DocumentVersion.objects.filter(pk=self.pk).published().exists():
+            return  # published already, checked then (only its English translation may change now)
         errors = {}
         document = self.document
         if not html_to_text(self.body).strip():

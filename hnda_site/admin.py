@@ -13,9 +13,12 @@ class SiteSettingsAdmin(StaffEditAdmin):
     """One record: the list goes straight to it; it cannot be added twice or deleted."""
 
     fieldsets = [
-        (None, {"fields": ["name", "english_name", "welcome"]}),
+        (None, {"fields": ["name", "english_name", "welcome", "welcome_en"]}),
         ("栏目", {"fields": ["default_category"]}),
-        ("联系方式（页脚和“联系我们”页面）", {"fields": ["address", "phone", "email", "office_hours", "map_image"]}),
+        (
+            "联系方式（页脚和“联系我们”页面）",
+            {"fields": ["address", "address_en", "phone", "email", "office_hours", "office_hours_en", "map_image"]},
+        ),
         ("备案与页脚", {"fields": ["icp_number", "police_number", "footer_text"]}),
         ("分享", {"fields": ["share_image"]}),
     ]
@@ -75,8 +78,8 @@ class LinkCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(FriendlyLink)
 class FriendlyLinkAdmin(admin.ModelAdmin):
-    list_display = ["name", "url", "group", "order", "visible"]
+    list_display = ["name", "name_en", "url", "group", "order", "visible"]
     list_display_links = ["name"]
     list_editable = ["group", "order", "visible"]
     list_filter = ["group", "visible"]
-    search_fields = ["name", "url"]
+    search_fields = ["name", "name_en", "url"]

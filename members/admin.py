@@ -43,6 +43,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "city", "level", "kind", "role"]}),
         ("标志与介绍", {"fields": ["logo", "logo_preview", "website", "address", "joined_on", "introduction"]}),
+        ("英文（英文网站显示，可选）", {"fields": ["name_en", "introduction_en"]}),
         ("显示", {"fields": ["order", "active"]}),
         ("记录", {"fields": ["created_at", "updated_at"]}),
     ]

@@ -25,13 +25,37 @@ class CategoryAdmin(StaffEditAdmin):
     search_fields = ["name", "slug"]
 
 
+class EnglishEditionFilter(admin.SimpleListFilter):
+    title = "英文版"
+    parameter_name = "english"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "有英文版"), ("no", "只有中文版")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.in_english()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.in_english().values("pk"))
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(StaffEditAdmin):
-    list_display = ["title", "category", "status_display", "published_at", "view_count", "pinned", "featured"]
+    list_display = [
+        "title",
+        "category",
+        "status_display",
+        "published_at",
+        "view_count",
+        "pinned",
+        "featured",
+        "english_display",
+    ]
     list_display_links = ["title"]
-    list_filter = ["status", "category", "pinned", "featured", "published_at"]
+    list_filter = ["status", "category", "pinned", "featured", EnglishEditionFilter, "published_at"]
     list_select_related = ["category"]
-    search_fields = ["title", "body"]
+    search_fields = ["title", "body", "title_en"]
     date_hierarchy = "published_at"
     readonly_fields = ["view_count", "created_at", "created_by", "updated_at", "updated_by"]
     actions = ["publish", "unpublish", "pin", "unpin", "feature", "unfeature"]
@@ -40,6 +64,14 @@ class ArticleAdmin(StaffEditAdmin):
         ("发布", {"fields": ["status", "published_at", "pinned"]}),
         ("封面与焦点图", {"fields": ["cover", "featured"]}),
         ("摘要", {"fields": ["summary"], "classes": ["collapse"]}),
+        (
+            "英文版（可选）",
+            {
+                "fields": ["title_en", "summary_en", "body_en"],
+                "description": "只有填写了英文标题和英文正文的文章才出现在英文网站（/en/news/）上；"
+                "都留空则只有中文版。英文正文与中文正文一样，保存时自动清除不安全的代码。",
+            },
+        ),
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
@@ -57,6 +89,10 @@ class ArticleAdmin(StaffEditAdmin):
         if default_category and "category" not in initial:
             initial["category"] = default_category
         return initial
+
+    @admin.display(description="英文版", boolean=True)
+    def english_display(self, article):
+        return article.has_english
 
     @admin.display(description="状态", ordering="status")
     def status_display(self, article):

@@ -1,10 +1,11 @@
 """协会文件: the admin."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from association.models import Document, DocumentVersion
+from association.models import Document, DocumentVersion, PublishedVersionError
 from association.seed import load as load_association_seed
 
 # --- Admin ----------------------------------------------------------------------------------------------
@@ -87,18 +88,37 @@ def test_other_documents_publish_without_date_or_note(staff_client, intro, make_
     assert DocumentVersion.objects.get(document=intro, number=2).is_published
 
 
-def test_published_version_is_read_only_in_the_admin(staff_client, charter_v2):
+def test_published_version_is_read_only_in_the_admin_but_for_its_english(staff_client, charter_v2):
     url = reverse("admin:association_documentversion_change", args=[charter_v2.pk])
     page = staff_client.get(url)
     content = page.content.decode()
     assert page.status_code == 200
-    assert 'name="body"' not in content and 'name="_publish"' not in content and 'name="_save"' not in content
+    assert 'name="body"' not in content and 'name="_publish"' not in content
+    assert 'name="change_note"' not in content and 'name="effective_date"' not in content
+    assert 'name="body_en"' in content  # the English translation may be added to a published version
     assert "以此版本为底稿新建版本" in content
     assert "<p>第五条 本协会的注册资金为 50万元人民币。</p>" in content  # its text, not its HTML source
     assert "&lt;p&gt;" not in content
-    response = staff_client.post(url, {"body": "<p>改写历史</p>", "effective_date": "", "change_note": "x"})
-    assert response.status_code == 403
-    assert DocumentVersion.objects.get(pk=charter_v2.pk).body == charter_v2.body
+    english = '<p onclick="x()">Article 5 The registered capital is RMB 500,000.</p><script>alert(1)</script>'
+    data = {"body": "<p>改写历史</p>", "effective_date": "", "change_note": "x", "body_en": english}
+    response = staff_client.post(url, data | {"edit_version": charter_v2.edit_version, "_save": "保存"})
+    assert response.status_code == 302
+    stored = DocumentVersion.objects.get(pk=charter_v2.pk)
+    assert (stored.body, stored.change_note, stored.effective_date, stored.number) == (
+        charter_v2.body,
+        charter_v2.change_note,
+        charter_v2.effective_date,
+        charter_v2.number,
+    )
+    assert stored.body_en == "<p>Article 5 The registered capital is RMB 500,000.</p>"  # sanitized like Chinese
+
+
+def test_changing_a_published_versions_chinese_text_outside_the_admin_is_refused(charter_v2):
+    charter_v2.body_en = "<p>Articles of Association</p>"
+    charter_v2.save()  # the English translation: allowed
+    charter_v2.body = "<p>改写历史</p>"
+    with pytest.raises(PublishedVersionError):
+        charter_v2.save()
 
 
 def test_published_version_cannot_be_deleted_in_the_admin(staff_client, charter_v2):
