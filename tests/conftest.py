@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hnda_site import pagecache
 from hnda_site.seeding import load_all
@@ -16,11 +16,14 @@ BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML,
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Uploaded files go to a temporary folder; no cached value leaks between tests."""
+    """Uploaded files go to a temporary folder; no cached value, and no language a request to an English
+    page activated (it stays active in the test's thread), leaks between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     pagecache.reset()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     pagecache.reset()
 

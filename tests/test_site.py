@@ -68,8 +68,8 @@ def test_every_public_page_has_one_h1_and_the_shared_layout(client, seeded):
 def test_pages_load_nothing_from_another_host(client, seeded):
     for url in public_urls():
         content = client.get(url).content.decode()
-        # A canonical link names the page's own public address; nothing is loaded from it.
-        loads = r'<(?:script|link(?! rel="canonical")|img|iframe)[^>]+(?:src|href)="(?:https?:)?//[^"]+"'
+        # Canonical and hreflang links name the page's public addresses; nothing is loaded from them.
+        loads = r'<(?:script|link(?! rel="(?:canonical|alternate)")|img|iframe)[^>]+(?:src|href)="(?:https?:)?//[^"]+"'
         external = re.findall(loads, content)
         assert external == [], url
 
