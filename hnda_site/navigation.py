@@ -8,6 +8,7 @@ belongs to its 栏目) puts ``nav_section`` in its context; otherwise the URL de
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from association.models import Document
 from news.models import Category
@@ -61,17 +62,17 @@ def main_navigation(request, section=None):
         categories = pagecache.memoize("nav-categories", lambda: list(Category.objects.in_navigation()))
         documents = pagecache.memoize("nav-documents", lambda: list(Document.objects.in_navigation()))
     items = [
-        NavItem("首页", reverse("home"), "home"),
+        NavItem(_("首页"), reverse("home"), "home"),
         *(NavItem(category.name, category.get_absolute_url(), category.nav_key) for category in categories),
     ]
     documents = [
         NavItem(document.title, document.get_absolute_url(), f"about:{document.slug}") for document in documents
     ]
     if documents:
-        items.append(NavItem("关于协会", documents[0].url, "about", children=documents))
+        items.append(NavItem(_("关于协会"), documents[0].url, "about", children=documents))
     items += [
-        NavItem("会员单位", reverse("members:list"), "members"),
-        NavItem("联系我们", reverse("contact"), "contact"),
+        NavItem(_("会员单位"), reverse("members:list"), "members"),
+        NavItem(_("联系我们"), reverse("contact"), "contact"),
     ]
     for item in items:
         for child in item.children:
