@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hnda_site import search as fulltext
@@ -101,7 +102,7 @@ class Member(EditVersioned):
         VICE_PRESIDENT = 2, _("副会长单位")
         EXECUTIVE_DIRECTOR = 3, _("常务理事单位")
         DIRECTOR = 4, _("理事单位")
-        MEMBER = 5, _("会员单位")
+        MEMBER = 5, pgettext_lazy("member role", "会员单位")
 
     name = models.CharField(
         "名称", max_length=100, help_text="单位全称，例如：长沙高新技术产业开发区。不能与其他会员单位重名。"
