@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hnda_site import pagecache
 from hnda_site.seeding import load_all
@@ -23,6 +24,13 @@ def _isolated(settings, tmp_path):
     yield
     cache.clear()
     pagecache.reset()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request to /en/ leaves English active in this thread; the next test starts in Chinese again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
