@@ -9,7 +9,7 @@ PORT ?= 8000
 LOCAL_ENV := DEBUG=true
 
 .PHONY: run test install install-dev migrate seed lint format password superuser check-deploy deploy-check bench clean
-.PHONY: bench-search
+.PHONY: bench-search messages compile-messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,17 @@ bench: install-dev
 ## bench-search: site search over 10,000 generated articles on SQLite (ARGS="--database-url postgres://…" for PostgreSQL)
 bench-search: install-dev
 	$(PY) bench/search.py $(ARGS)
+
+# The English interface: Chinese is the source language (msgids), English the one catalogue.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=deploy --ignore=staticfiles
+
+## messages: collect the interface strings into locale/en/LC_MESSAGES/django.po (needs GNU gettext)
+messages: install
+	$(PY) manage.py makemessages -l en $(MESSAGES_IGNORE)
+
+## compile-messages: build the committed django.mo from django.po (needs GNU gettext)
+compile-messages: install
+	$(PY) manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from hnda_site import search as fulltext
@@ -393,8 +394,8 @@ class DocumentVersion(EditVersioned):
     def status_note(self):
         """（现行） for the current version, （草稿） for a draft, else nothing; needs ``with_latest_number()``."""
         if not self.is_published:
-            return "（草稿）"
-        return "（现行）" if self.is_current else ""
+            return gettext("（草稿）")
+        return gettext("（现行）") if self.is_current else ""
 
     @property
     def takes_effect_later(self):

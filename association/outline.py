@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from hnda_site.richtext import text_blocks
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -186,10 +188,9 @@ def _with_attributes(attrs, anchor, css_class):
 
 
 def _permalink(heading):
-    return (
-        f'<a class="clause-link" href="#{heading.anchor}" title="本条的链接，可复制分享"'
-        f' aria-label="{heading.label}的链接">¶</a>'
-    )
+    title = gettext("本条的链接，可复制分享")
+    label = gettext("%(article)s的链接") % {"article": heading.label}
+    return f'<a class="clause-link" href="#{heading.anchor}" title="{title}" aria-label="{label}">¶</a>'
 
 
 @dataclass

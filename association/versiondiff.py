@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext, gettext_lazy, pgettext
+
 from . import outline
 
 # Two paragraphs this similar (difflib ratio) are the same paragraph, changed; less is remove + add.
@@ -21,7 +23,11 @@ SAME_PARAGRAPH = 0.5
 # Unchanged paragraphs shown around a change; longer runs fold away.
 CONTEXT = 1
 # How the comparison page labels a paragraph that changed.
-PARAGRAPH_CHANGE_LABELS = {"changed": "修改", "added": "新增段落", "removed": "删除段落"}
+PARAGRAPH_CHANGE_LABELS = {
+    "changed": gettext_lazy("修改"),
+    "added": gettext_lazy("新增段落"),
+    "removed": gettext_lazy("删除段落"),
+}
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"}
 
 
@@ -207,9 +213,10 @@ def _section_texts(body):
 
 def _label(section):
     if section is None:
-        return "开头部分"
+        return gettext("开头部分")
     kind, number = section
-    return outline.heading_label(kind, number) + ("章名" if kind == "zhang" else "")
+    label = outline.heading_label(kind, number)
+    return gettext("%(chapter)s章名") % {"chapter": label} if kind == "zhang" else label
 
 
 def summarize(old_body, new_body):
@@ -227,24 +234,28 @@ def summarize(old_body, new_body):
 
     def labels(sections):
         # The opening text first, then chapters (their names), then articles, each by number.
-        return "、".join(_label(s) for s in sorted(sections, key=order))
+        return pgettext("list separator", "、").join(_label(s) for s in sorted(sections, key=order))
 
     changed = [s for s in new if s in old and new[s] != old[s]]
     added = [s for s in new if s not in old]
     removed = [s for s in old if s not in new]
     parts = []
     if changed:
-        parts.append(f"修改了{labels(changed)}")
+        parts.append(gettext("修改了%(articles)s") % {"articles": labels(changed)})
     if added:
-        parts.append(f"新增了{labels(added)}")
+        parts.append(gettext("新增了%(articles)s") % {"articles": labels(added)})
     if removed:
-        parts.append(f"删除了{labels(removed)}")
-    return "；".join(parts)
+        parts.append(gettext("删除了%(articles)s") % {"articles": labels(removed)})
+    return pgettext("clause separator", "；").join(parts)
 
 
 # How the history page says what a version did to an article (see article_changes).
-ARTICLE_CHANGE_LABELS = {"added": "新增了这一条", "changed": "修改了这一条", "removed": "删除了这一条"}
-FIRST_TEXT_LABEL = "最初的文本"
+ARTICLE_CHANGE_LABELS = {
+    "added": gettext_lazy("新增了这一条"),
+    "changed": gettext_lazy("修改了这一条"),
+    "removed": gettext_lazy("删除了这一条"),
+}
+FIRST_TEXT_LABEL = gettext_lazy("最初的文本")
 
 
 def article_changes(versions, number, kind="tiao"):

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from hnda_site.numbers import parse_digits
@@ -49,7 +50,7 @@ class DocumentMixin:
         self.documents = list(documents)
         self.document = next((d for d in self.documents if d.slug == kwargs["slug"]), None)
         if self.document is None:
-            raise Http404("没有这份文件。")
+            raise Http404(_("没有这份文件。"))
         return super().dispatch(request, *args, **kwargs)
 
     def versions(self):
@@ -83,7 +84,7 @@ class DocumentView(DocumentMixin, DetailView):
             return versions.in_force_on(self.day).first()
         current = versions.newest_published().first()
         if current is None and not self.preview:
-            raise Http404("这份文件还没有发布。")
+            raise Http404(_("这份文件还没有发布。"))
         return current
 
     def get_context_data(self, **kwargs):
@@ -110,7 +111,7 @@ class VersionView(DocumentMixin, DetailView):
     def get_object(self, queryset=None):
         version = self.versions().with_latest_number().filter(number=self.kwargs["number"]).first()
         if version is None:
-            raise Http404("没有这个版本。")
+            raise Http404(_("没有这个版本。"))
         return version
 
     def get_context_data(self, **kwargs):
@@ -177,7 +178,7 @@ class CompareView(DocumentMixin, TemplateView):
             return redirect("association:compare", self.document.slug, b, a)
         found = {v.number: v for v in self.versions().with_latest_number().filter(number__in={a, b})}
         if a not in found or b not in found:
-            raise Http404("没有这个版本。")
+            raise Http404(_("没有这个版本。"))
         self.old, self.new = found[a], found[b]
         return super().get(request, *args, a=a, b=b, **kwargs)
 

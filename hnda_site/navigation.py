@@ -8,6 +8,7 @@ belongs to its 栏目) puts ``nav_section`` in its context; otherwise the URL de
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from association.models import Document
 from news.models import Category
@@ -66,7 +67,7 @@ def main_navigation(request, section=None):
             # Only the 栏目 staff gave an English name: the others have no English articles to list.
             categories = [category for category in categories if category.english_name]
     items = [
-        NavItem("首页", reverse("home"), "home"),
+        NavItem(_("首页"), reverse("home"), "home"),
         *(NavItem(category.local_name, category.get_absolute_url(), category.nav_key) for category in categories),
     ]
     documents = [
@@ -75,10 +76,10 @@ def main_navigation(request, section=None):
         for title, lang in [localized(document, "title")]
     ]
     if documents:
-        items.append(NavItem("关于协会", documents[0].url, "about", children=documents))
+        items.append(NavItem(_("关于协会"), documents[0].url, "about", children=documents))
     items += [
-        NavItem("会员单位", reverse("members:list"), "members"),
-        NavItem("联系我们", reverse("contact"), "contact"),
+        NavItem(_("会员单位"), reverse("members:list"), "members"),
+        NavItem(_("联系我们"), reverse("contact"), "contact"),
     ]
     for item in items:
         for child in item.children:

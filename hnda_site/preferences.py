@@ -8,10 +8,12 @@ The page cache keys its entries on exactly these two cookies
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 FONTSIZE_COOKIE = "fontsize"
 CONTRAST_COOKIE = "contrast"
 # Largest first, as the toolbar shows them.
-FONT_SIZES = {"large": "大", "medium": "中", "small": "小"}
+FONT_SIZES = {"large": _("大"), "medium": _("中"), "small": _("小")}
 DEFAULT_FONTSIZE = "medium"
 HIGH_CONTRAST = "high"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365

@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
@@ -95,7 +97,11 @@ class SearchView(TemplateView):
     template_name = "search.html"
     per_page = 20
     preview_count = 5  # members shown in the "all" view
-    groups = {"news": ("园区快讯", "条"), "documents": ("协会文件", "篇"), "members": ("会员单位", "家")}
+    groups = {
+        "news": (gettext_lazy("园区快讯"), gettext_lazy("条")),
+        "documents": (gettext_lazy("协会文件"), gettext_lazy("篇")),
+        "members": (gettext_lazy("会员单位"), gettext_lazy("家")),
+    }
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
@@ -170,12 +176,12 @@ class SearchView(TemplateView):
         try:
             number = int(self.request.GET.get("page") or 1)
         except ValueError as error:
-            raise Http404("页码无效。") from error
+            raise Http404(_("页码无效。")) from error
         start = (number - 1) * self.per_page
         rows = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
         rows = list(rows[start : start + self.per_page]) if number >= 1 else []
         if not rows and number != 1:
-            raise Http404("页码无效。")
+            raise Http404(_("页码无效。"))
         paginator = Paginator([], self.per_page)
         paginator.count = rows[0][1] if rows else 0  # a cached_property: this is its value
         return Page([pk for pk, _ in rows], number, paginator)
@@ -184,7 +190,7 @@ class SearchView(TemplateView):
         try:
             return paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage as error:
-            raise Http404("页码无效。") from error
+            raise Http404(_("页码无效。")) from error
 
 
 def _date(value):
@@ -217,7 +223,7 @@ def _version_result(version, query):
         url=version.document.get_absolute_url() + (f"#{anchor}" if anchor else ""),
         title=fulltext.highlight(version.document.local_heading, query),
         snippet=fulltext.snippet(version.local_body, query),
-        details=f"第{version.number}版",
+        details=_("第%(number)s版") % {"number": version.number},
     )
 
 
@@ -263,9 +269,9 @@ def set_reading_preferences(request):
     contrast = request.GET.get("contrast")
     reset = request.GET.get("reset") == "1"
     if fontsize is not None and fontsize not in preferences.FONT_SIZES:
-        raise BadRequest("无法识别的字号。")
+        raise BadRequest(_("无法识别的字号。"))
     if contrast is not None and contrast not in {preferences.HIGH_CONTRAST, "normal"}:
-        raise BadRequest("无法识别的对比度。")
+        raise BadRequest(_("无法识别的对比度。"))
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) or not next_url.startswith("/"):
         next_url = "/"

@@ -8,6 +8,7 @@ refused: an old or hand-edited link still shows the directory.
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from hnda_site.search import clean_query
 
@@ -15,14 +16,14 @@ from .models import Member
 
 # (query parameter = model field, label, choices), in the order the page shows them.
 FACETS = [
-    ("city", "市州", Member.City),
-    ("level", "级别", Member.Level),
-    ("kind", "类型", Member.Kind),
-    ("role", "协会职务", Member.Role),
+    ("city", _("市州"), Member.City),
+    ("level", _("级别"), Member.Level),
+    ("kind", _("类型"), Member.Kind),
+    ("role", _("协会职务"), Member.Role),
 ]
 # Facets whose field may be left empty: "not stated" is an option of its own (?level=none).
 UNSET = "none"
-UNSET_LABEL = "未注明"
+UNSET_LABEL = _("未注明")
 MAY_BE_UNSET = {"level"}
 
 
@@ -78,7 +79,7 @@ class DirectoryFilters:
 
     @property
     def chips(self):
-        chips = [Chip("q", "关键词", f"含“{self.query}”")] if self.query else []
+        chips = [Chip("q", _("关键词"), _("含“%(query)s”") % {"query": self.query})] if self.query else []
         for name, label, choices in FACETS:
             if name in self.selected:
                 value = self.selected[name]

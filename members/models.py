@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hnda_site import languages
@@ -70,41 +71,41 @@ class Member(EditVersioned):
     class City(models.TextChoices):
         """Hunan's 14 市州, in the official order."""
 
-        CHANGSHA = "changsha", "长沙市"
-        ZHUZHOU = "zhuzhou", "株洲市"
-        XIANGTAN = "xiangtan", "湘潭市"
-        HENGYANG = "hengyang", "衡阳市"
-        SHAOYANG = "shaoyang", "邵阳市"
-        YUEYANG = "yueyang", "岳阳市"
-        CHANGDE = "changde", "常德市"
-        ZHANGJIAJIE = "zhangjiajie", "张家界市"
-        YIYANG = "yiyang", "益阳市"
-        CHENZHOU = "chenzhou", "郴州市"
-        YONGZHOU = "yongzhou", "永州市"
-        HUAIHUA = "huaihua", "怀化市"
-        LOUDI = "loudi", "娄底市"
-        XIANGXI = "xiangxi", "湘西土家族苗族自治州"
+        CHANGSHA = "changsha", _("长沙市")
+        ZHUZHOU = "zhuzhou", _("株洲市")
+        XIANGTAN = "xiangtan", _("湘潭市")
+        HENGYANG = "hengyang", _("衡阳市")
+        SHAOYANG = "shaoyang", _("邵阳市")
+        YUEYANG = "yueyang", _("岳阳市")
+        CHANGDE = "changde", _("常德市")
+        ZHANGJIAJIE = "zhangjiajie", _("张家界市")
+        YIYANG = "yiyang", _("益阳市")
+        CHENZHOU = "chenzhou", _("郴州市")
+        YONGZHOU = "yongzhou", _("永州市")
+        HUAIHUA = "huaihua", _("怀化市")
+        LOUDI = "loudi", _("娄底市")
+        XIANGXI = "xiangxi", _("湘西土家族苗族自治州")
 
     class Level(models.TextChoices):
-        NATIONAL = "national", "国家级"
-        PROVINCIAL = "provincial", "省级"
-        OTHER = "other", "其他"
+        NATIONAL = "national", _("国家级")
+        PROVINCIAL = "provincial", _("省级")
+        OTHER = "other", _("其他")
 
     class Kind(models.TextChoices):
-        ECONOMIC = "economic", "经济技术开发区"
-        HIGH_TECH = "high_tech", "高新技术产业开发区"
-        BONDED = "bonded", "综合保税区"
-        INDUSTRIAL = "industrial", "产业园区"
-        OTHER = "other", "其他"
+        ECONOMIC = "economic", _("经济技术开发区")
+        HIGH_TECH = "high_tech", _("高新技术产业开发区")
+        BONDED = "bonded", _("综合保税区")
+        INDUSTRIAL = "industrial", _("产业园区")
+        OTHER = "other", _("其他")
 
     class Role(models.IntegerChoices):
         """The role in the association; the number is the rank, so the database orders by it."""
 
-        PRESIDENT = 1, "会长单位"
-        VICE_PRESIDENT = 2, "副会长单位"
-        EXECUTIVE_DIRECTOR = 3, "常务理事单位"
-        DIRECTOR = 4, "理事单位"
-        MEMBER = 5, "会员单位"
+        PRESIDENT = 1, _("会长单位")
+        VICE_PRESIDENT = 2, _("副会长单位")
+        EXECUTIVE_DIRECTOR = 3, _("常务理事单位")
+        DIRECTOR = 4, _("理事单位")
+        MEMBER = 5, pgettext_lazy("member role", "会员单位")
 
     name = models.CharField(
         "名称", max_length=100, help_text="单位全称，例如：长沙高新技术产业开发区。不能与其他会员单位重名。"
@@ -204,7 +205,7 @@ class Member(EditVersioned):
     def refresh_search_tokens(self):
         """Recompute ``search_tokens`` (save() does; an import writing with bulk_create must call it)."""
         with translation.override(languages.CHINESE):
-            chinese_labels = [self.get_city_display(), self.get_kind_display()]
+            chinese_labels = [str(self.get_city_display()), str(self.get_kind_display())]
         with translation.override(languages.ENGLISH):
             english_labels = [str(self.get_city_display()), str(self.get_kind_display())]
         self.search_tokens = fulltext.index_text(

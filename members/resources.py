@@ -61,7 +61,7 @@ class ChoiceWidget(widgets.Widget):
         self.column = column
         self.required = required
         self.lookup = {str(value): value for value in choices.values}
-        self.lookup |= {label: value for value, label in choices.choices}
+        self.lookup |= {str(label): value for value, label in choices.choices}
         self.lookup |= aliases or {}
 
     def clean(self, value, row=None, **kwargs):
@@ -72,10 +72,10 @@ class ChoiceWidget(widgets.Widget):
             return ""
         if text in self.lookup:
             return self.lookup[text]
-        raise ValueError(f"“{text}”不是有效的{self.column}，应填：{'、'.join(self.choices.labels)}。")
+        raise ValueError(f"“{text}”不是有效的{self.column}，应填：{'、'.join(map(str, self.choices.labels))}。")
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value in EMPTY else self.choices(value).label
+        return "" if value in EMPTY else str(self.choices(value).label)
 
 
 class DateWidget(widgets.Widget):
@@ -254,10 +254,10 @@ def line_number(row_number):
 COLUMN_HELP = [
     ("名称", "必填", "单位全称。已有同名单位的，更新该单位；否则新增。同一文件中不能重名。"),
     ("简称", "选填", "例如：长沙高新区。"),
-    ("市州", "必填", "、".join(Member.City.labels)),
-    ("级别", "选填", "、".join(Member.Level.labels) + "；留空则网站显示“未注明”。"),
-    ("类型", "必填", "、".join(Member.Kind.labels)),
-    ("协会职务", "选填", "、".join(Member.Role.labels) + "；留空即会员单位。"),
+    ("市州", "必填", "、".join(map(str, Member.City.labels))),
+    ("级别", "选填", "、".join(map(str, Member.Level.labels)) + "；留空则网站显示“未注明”。"),
+    ("类型", "必填", "、".join(map(str, Member.Kind.labels))),
+    ("协会职务", "选填", "、".join(map(str, Member.Role.labels)) + "；留空即会员单位。"),
     ("网址", "选填", "以 http:// 或 https:// 开头。"),
     ("地址", "选填", ""),
     ("入会日期", "选填", "例如 2020-12-18 或 2020年12月18日。"),

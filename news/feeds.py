@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from hnda_site.models import SiteSettings
 
@@ -13,10 +14,10 @@ class LatestArticlesFeed(Feed):
     link = reverse_lazy("news:list")
 
     def title(self):
-        return f"{SiteSettings.current().name} · 新闻中心"
+        return _("%(site)s · 新闻中心") % {"site": SiteSettings.current().name}
 
     def description(self):
-        return f"{SiteSettings.current().name}各栏目的最新文章"
+        return _("%(site)s各栏目的最新文章") % {"site": SiteSettings.current().name}
 
     def items(self):
         return self.articles()[:FEED_LENGTH]
@@ -53,7 +54,8 @@ class CategoryFeed(LatestArticlesFeed):
         return category.get_absolute_url()
 
     def description(self, category):
-        return f"{SiteSettings.current().name}「{category.name}」栏目的最新文章"
+        site = SiteSettings.current().name
+        return _("%(site)s「%(category)s」栏目的最新文章") % {"site": site, "category": category.name}
 
     def items(self, category):
         return self.articles().filter(category=category)[:FEED_LENGTH]

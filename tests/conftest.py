@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
@@ -26,6 +27,13 @@ def _isolated(settings, tmp_path):
     translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     pagecache.reset()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request to /en/ leaves English active in this thread; the next test starts in Chinese again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Tags for a page's metadata: absolute addresses, Open Graph image, JSON-LD, QR code."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from hnda_site import structured_data
 from hnda_site.qrcodes import qr_svg
@@ -24,8 +25,8 @@ def share_image(context, image=None):
 def site_description(context):
     """The description of pages that have none of their own."""
     site = context.get("site")
-    name = site.name if site else "湖南省开发区协会"
-    return f"{name}：园区快讯、协会简介、协会章程与会员单位。"
+    name = site.name if site else _("湖南省开发区协会")
+    return _("%(name)s：园区快讯、协会简介、协会章程与会员单位。") % {"name": name}
 
 
 @register.simple_tag(takes_context=True)
@@ -40,8 +41,8 @@ def news_article_json_ld(context, article):
 
 
 @register.simple_tag
-def qr_code(url, label="本页二维码"):
-    return qr_svg(url, label)
+def qr_code(url, label=None):
+    return qr_svg(url, label or _("本页二维码"))
 
 
 class BreadcrumbTrailNode(template.Node):

@@ -2,6 +2,7 @@ import re
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import navigation
 
@@ -31,8 +32,9 @@ def rich_text(html):
     screen readers (``display: block`` on the table itself would lose that in some browsers).
     Only for bodies stored through RichTextField, which are sanitized when saved.
     """
+    opening = f'<div class="table-scroll" role="region" aria-label="{_("表格")}" tabindex="0">'
     wrapped = TABLE_TAG.sub(
-        lambda match: f'<div class="table-scroll" role="region" aria-label="表格" tabindex="0">{match.group(0)}</div>',
+        lambda match: f"{opening}{match.group(0)}</div>",
         str(html),
     )
     return mark_safe(wrapped)  # noqa: S308 - sanitized on save (hnda_site.richtext)

@@ -141,7 +141,7 @@ def test_invalid_rows_are_reported_in_chinese_and_nothing_is_applied(make_member
     assert result.has_validation_errors()
     errors = {line.number + 1: line.error_dict for line in result.invalid_rows}
     assert set(errors) == {3, 4, 5}
-    assert errors[3]["市州"] == ["“北京市”不是有效的市州，应填：" + "、".join(City.labels) + "。"]
+    assert errors[3]["市州"] == ["“北京市”不是有效的市州，应填：" + "、".join(map(str, City.labels)) + "。"]
     assert errors[4]["名称"] == ["此字段不能为空。"]
     assert errors[5]["名称"] == ["与第 2 行重名：同一单位在文件中只能出现一次。"]
     # Nothing at all was applied: not the valid new row, not the valid update.
