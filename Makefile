@@ -87,7 +87,7 @@ messages: install
 
 ## compile-messages: build the committed django.mo from django.po (needs GNU gettext)
 compile-messages: install
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache

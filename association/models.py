@@ -312,7 +312,10 @@ class DocumentVersion(EditVersioned):
             english_titles=english_titles,
         )
 
-    local_body = Translated("body")
+    @property
+    def local_body(self):
+        """The text in the page's language: on an English page the English one, "" if there is none."""
+        return self.body_en if is_english() else self.body
 
     @property
     def has_english(self):

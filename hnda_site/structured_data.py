@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .languages import is_english
+
 # The same escapes as django.utils.html.json_script: the JSON cannot close the element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 DEFAULT_SHARE_IMAGE = "img/share.png"
@@ -80,24 +82,24 @@ def news_article(article, site, url):
     """An article as a schema.org NewsArticle (Google's required and recommended properties)."""
     publisher = {
         "@type": "Organization",
-        "name": site.name,
+        "name": site.local_name,
         "url": settings.SITE_URL + "/",
         "logo": {"@type": "ImageObject", "url": absolute_url(static(LOGO_IMAGE))},
     }
     return {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.title[:110],
-        "description": article.summary,
+        "headline": article.local_title[:110],
+        "description": article.local_summary,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "image": [share_image_url(article.cover, site)],
         "datePublished": beijing_time(article.published_at),
         "dateModified": beijing_time(max(filter(None, (article.updated_at, article.published_at)))),
-        "author": {"@type": "Organization", "name": article.publisher or site.name},
+        "author": {"@type": "Organization", "name": article.publisher or site.local_name},
         "publisher": publisher,
-        "articleSection": article.category.name,
-        "inLanguage": "zh-CN",
+        "articleSection": article.category.local_name,
+        "inLanguage": "en" if is_english() else "zh-CN",
     }
 
 

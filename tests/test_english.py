@@ -133,8 +133,8 @@ def test_english_neighbours_and_related_are_english_articles(client, make_articl
     page = client.get(f"/en/news/{english_article.pk}/").content.decode()
     assert "Earlier Investment News" in page
     assert "中间的中文快讯" not in page
-    assert older.get_absolute_url() not in page  # links stay English
-    assert f"/en/news/{older.pk}/" in page
+    assert f'href="/news/{older.pk}/"' not in page  # links stay English
+    assert f'href="/en/news/{older.pk}/"' in page
 
 
 def test_english_body_is_sanitized_like_the_chinese_one(make_article):
@@ -250,12 +250,14 @@ def test_member_names_in_english_or_marked_as_chinese(client, seeded):
 
 
 def test_friendly_links_and_site_name_in_english(client, seeded):
-    link = FriendlyLink.objects.first()
-    link.name_en = "Department of Commerce of Hunan Province"
-    link.save()
+    FriendlyLink.objects.create(
+        name="湖南省商务厅", name_en="Department of Commerce of Hunan Province", url="https://swt.hunan.gov.cn/"
+    )
+    FriendlyLink.objects.create(name="中国开发区协会", url="https://www.example.org/", group="association")
     page = client.get("/en/").content.decode()
     assert "Department of Commerce of Hunan Province" in page
     assert "Hunan Development Zones Association" in page
+    assert '<span lang="zh-CN">中国开发区协会</span>' in page  # no English name: marked as Chinese
 
 
 # --- Search ---------------------------------------------------------------------------------------

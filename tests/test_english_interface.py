@@ -23,6 +23,18 @@ ENGLISH_DATE = re.compile(rf"\b\d{{1,2}} ({MONTHS}) \d{{4}}\b")
 CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
+@pytest.fixture
+def english_article(seeded):
+    """The seed's published article with an English version (only those are on English pages)."""
+    from news.models import Article
+
+    article = Article.objects.published().first()
+    article.title_en = "Park Express"
+    article.body_en = "<p>An English version.</p>"
+    article.save()
+    return article
+
+
 def page(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, url
@@ -76,7 +88,7 @@ def test_python_format_placeholders_match():
 # Pages
 
 
-def test_home(client, seeded):
+def test_home(client, english_article):
     english = page(client, "/en/")
     for text in ("Home", "Contact Us", "Members", "About the Association", "Skip to main content", "Main navigation"):
         assert text in english
@@ -93,7 +105,7 @@ def test_home(client, seeded):
     assert "Contact Us" not in chinese and "Skip to main content" not in chinese
 
 
-def test_news_list_and_category(client, seeded):
+def test_news_list_and_category(client, english_article):
     english = page(client, "/en/news/")
     assert "<h1>News</h1>" in english
     assert "RSS feed" in english
@@ -107,10 +119,8 @@ def test_news_list_and_category(client, seeded):
     assert "RSS 订阅" in chinese and CHINESE_DATE.search(chinese)
 
 
-def test_article_page(client, seeded):
-    from news.models import Article
-
-    article = Article.objects.published().first()
+def test_article_page(client, english_article):
+    article = english_article
     english = page(client, f"/en/news/{article.pk}/")
     assert "<dt>Published</dt>" in english and "<dt>Views</dt>" in english
     assert "Print this page" in english and "Previous: " in english and "Next: " in english
@@ -121,7 +131,7 @@ def test_article_page(client, seeded):
 
 def test_pagination(client, make_article):
     for number in range(25):
-        make_article(title=f"文章{number}", days_ago=number + 1)
+        make_article(title=f"文章{number}", days_ago=number + 1, title_en=f"Story {number}", body_en="<p>Text.</p>")
     english = page(client, "/en/news/")
     assert 'rel="next">Next</a>' in english
     assert '<span class="pagination__disabled">Previous</span>' in english

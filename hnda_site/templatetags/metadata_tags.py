@@ -25,7 +25,7 @@ def share_image(context, image=None):
 def site_description(context):
     """The description of pages that have none of their own."""
     site = context.get("site")
-    name = site.name if site else _("湖南省开发区协会")
+    name = site.local_name if site else _("湖南省开发区协会")
     return _("%(name)s：园区快讯、协会简介、协会章程与会员单位。") % {"name": name}
 
 
