@@ -65,6 +65,9 @@ PAGES = [
     ("会员 member", "/members/{member}/"),
     ("网站地图 sitemap", "/sitemap.xml"),
     ("搜索 search", "/search/?q=创新积分"),
+    ("English home", "/en/"),
+    ("English news", "/en/news/"),
+    ("English charter", "/en/about/charter/"),
 ]
 ARTICLE_PAGE = "文章 article (counted)"
 HELLO = "Django hello"
@@ -132,9 +135,13 @@ def task_create_content(count, body_kb):
     for number in range(1, count + 1):
         body = make_body(rng, body_kb * 1024)
         title = f"{rng.choice(ZONES)}{rng.choice(TOPICS)}（基准测试 {number}）"
+        # Every other article has an English version (the English pages list only those).
+        english = number % 2 == 0
         articles.append(
             Article(
                 title=title,
+                title_en=f"Benchmark article {number}" if english else "",
+                body_en="<p>An English version of a benchmark article.</p>" * 40 if english else "",
                 category=category,
                 publisher="基准测试",
                 status=Article.Status.PUBLISHED,

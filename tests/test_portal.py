@@ -51,7 +51,7 @@ def test_category_page_has_its_own_heading_breadcrumb_and_feed(client, notices, 
     make_article("放假通知", category=notices)
     content = client.get(notices.get_absolute_url()).content.decode()
     assert "<h1>通知公告</h1>" in content
-    assert '<p class="page-header__en">NOTICES</p>' in content
+    assert '<p class="page-header__en" lang="en">NOTICES</p>' in content
     assert "园区快讯" not in content.split('<main id="main"', 1)[1].split("</main>")[0]
     assert '<li aria-current="page">通知公告</li>' in content
     assert '<link rel="alternate" type="application/rss+xml" title="通知公告" href="/news/notices/feed/">' in content
