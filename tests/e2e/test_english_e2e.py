@@ -4,6 +4,7 @@ version in the admin.
 """
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -81,7 +82,7 @@ def test_the_switch_leads_to_the_same_page_or_the_other_home(english_site, page)
     article = english_site["article"]
     page.goto(article.get_absolute_url())
     page.locator(".language-switch").click()
-    expect(page).to_have_url(f"{page.url.split('/news/')[0]}/en/news/{article.pk}/")
+    expect(page).to_have_url(re.compile(rf"/en/news/{article.pk}/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator(".language-switch").click()
     expect(page.locator("h1")).to_have_text(article.title)
