@@ -57,9 +57,16 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
-  /* The print-only footer says when the page was printed (Beijing time, 2020年12月18日). */
+  /* The print-only footer says when the page was printed (Beijing time, 2020年12月18日;
+     on an English page 18 December 2020). */
   function fillPrintDate() {
     var parts = {};
+    if (document.documentElement.lang === "en") {
+      var english = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", day: "numeric", month: "long", year: "numeric" })
+        .format(new Date());
+      document.querySelectorAll("[data-print-date]").forEach(function (slot) { slot.textContent = english; });
+      return;
+    }
     new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "numeric", day: "numeric" })
       .formatToParts(new Date())
       .forEach(function (part) { parts[part.type] = part.value; });

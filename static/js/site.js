@@ -111,7 +111,8 @@
 
     function updatePauseButton() {
       pauseButton.setAttribute("aria-pressed", stoppedByVisitor ? "true" : "false");
-      pauseButton.textContent = stoppedByVisitor ? "播放" : "暂停";
+      // The labels in the page's language (data-label-play / data-label-pause, from the template).
+      pauseButton.textContent = pauseButton.getAttribute(stoppedByVisitor ? "data-label-play" : "data-label-pause");
     }
 
     controls.hidden = false;

@@ -11,7 +11,7 @@ def test_text_typed_before_session_expired_is_offered_back(seeded, page, admin_l
     admin_login(page)
     page.goto("/admin/news/article/add/")
     page.fill("#id_title", "会话过期前写的文章")
-    page.locator(".ck-editor__editable").click()
+    page.locator(".field-body .ck-editor__editable").click()
     page.keyboard.type("一段很长的正文，不能丢。")
 
     # The session ends while the article is being written; saving lands on the login page.
@@ -26,7 +26,7 @@ def test_text_typed_before_session_expired_is_offered_back(seeded, page, admin_l
     expect(banner).to_contain_text("未保存成功的内容")
     banner.get_by_role("button", name="恢复未保存的内容").click()
     expect(page.locator("#id_title")).to_have_value("会话过期前写的文章")
-    expect(page.locator(".ck-editor__editable")).to_contain_text("一段很长的正文，不能丢。")
+    expect(page.locator(".field-body .ck-editor__editable")).to_contain_text("一段很长的正文，不能丢。")
 
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -41,7 +41,7 @@ def test_text_typed_before_session_expired_is_offered_back(seeded, page, admin_l
 def test_leaving_a_changed_form_asks_first(seeded, page, admin_login):
     admin_login(page)
     page.goto("/admin/news/article/add/")
-    expect(page.locator(".ck-editor__editable")).to_be_visible()
+    expect(page.locator(".field-body .ck-editor__editable")).to_be_visible()
     expect(page.locator("#content-main form[data-unsaved-guard]")).to_have_count(1)  # the guard is on
     page.fill("#id_title", "还没保存")
     dialogs = []
@@ -82,7 +82,7 @@ def test_another_account_on_the_same_browser_is_not_offered_the_draft(seeded, pa
     django_user_model.objects.create_superuser("second", "second@example.com", "second-Secret-pass-42")
     first = admin_login(page)
     page.goto("/admin/news/article/add/")
-    expect(page.locator(".ck-editor__editable")).to_be_visible()
+    expect(page.locator(".field-body .ck-editor__editable")).to_be_visible()
     page.fill("#id_title", "第一位同事的草稿")
     wait_for_a_draft(page)
     assert page.evaluate(DRAFT_KEYS) == [f"hnda:draft:{first.pk}:/admin/news/article/add/"]
@@ -92,7 +92,7 @@ def test_another_account_on_the_same_browser_is_not_offered_the_draft(seeded, pa
     log_in(page, "second", "second-Secret-pass-42")
     page.goto("/admin/news/article/add/")
     expect(page.locator("#id_title")).to_have_value("")
-    expect(page.locator(".ck-editor__editable")).to_be_visible()
+    expect(page.locator(".field-body .ck-editor__editable")).to_be_visible()
     expect(page.locator(".hnda-unsaved-banner")).to_have_count(0)
 
     # The first one comes back: the copy is still there for him.
@@ -105,7 +105,7 @@ def test_another_account_on_the_same_browser_is_not_offered_the_draft(seeded, pa
 def test_logging_out_removes_the_accounts_drafts(seeded, page, admin_login):
     admin_login(page)
     page.goto("/admin/news/article/add/")
-    expect(page.locator(".ck-editor__editable")).to_be_visible()
+    expect(page.locator(".field-body .ck-editor__editable")).to_be_visible()
     page.fill("#id_title", "退出前的草稿")
     wait_for_a_draft(page)
     page.on("dialog", lambda dialog: dialog.accept())  # "leave this page?" for the unsaved form

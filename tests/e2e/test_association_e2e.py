@@ -90,7 +90,7 @@ def test_staff_amend_a_document_in_the_admin_and_the_public_sees_it(seeded, new_
     expect(page).to_have_url(re.compile(r"/admin/association/documentversion/add/\?document=\d+$"))
 
     # The editor starts from the current text, with the original's repeated (七) at the end.
-    editable = page.locator(".ck-editor__editable")
+    editable = page.locator(".field-body .ck-editor__editable")
     expect(editable.locator("p")).to_have_count(9)
     expect(editable.locator("p").last).to_have_text(re.compile(r"^\(七\)"))
     expect(page.locator("#content-main form[data-unsaved-guard]")).to_have_count(1)  # the guard is on
@@ -135,7 +135,7 @@ def test_staff_amend_the_charter_and_the_public_sees_what_changed(seeded, new_co
     page.get_by_role("link", name="以现行文本新建版本").first.click()
     expect(page).to_have_url(re.compile(r"/admin/association/documentversion/add/\?document=\d+$"))
 
-    editable = page.locator(".ck-editor__editable")
+    editable = page.locator(".field-body .ck-editor__editable")
     expect(editable).to_contain_text("第七条")
     expect(page.locator("#content-main form[data-unsaved-guard]")).to_have_count(1)  # the guard is on
     editable.click()
@@ -157,13 +157,15 @@ def test_staff_amend_the_charter_and_the_public_sees_what_changed(seeded, new_co
     page.get_by_role("button", name="保存并发布").click()
     expect(page.locator(".messagelist .success")).to_contain_text("已发布“协会章程 第2版”")
 
-    # The published version is read-only from now on.
+    # The published version is read-only from now on, but for its English translation.
     screenshot(page, "admin-document-published-1280")
     page.goto("/admin/association/documentversion/")
     page.get_by_role("link", name="协会章程 第2版", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/association/documentversion/\d+/change/$"))
     expect(page.get_by_role("link", name="以此版本为底稿新建版本")).to_be_visible()
-    expect(page.locator("input[name=_save], input[name=_publish]")).to_have_count(0)
+    expect(page.locator("input[name=_publish]")).to_have_count(0)
+    expect(page.locator(".field-body .ck-editor__editable, #id_change_note, #id_effective_date")).to_have_count(0)
+    expect(page.locator(".field-body_en .ck-editor__editable")).to_be_visible()
     expect(page.get_by_role("link", name="删除")).to_have_count(0)
     screenshot(page, "admin-version-published-1280")
 

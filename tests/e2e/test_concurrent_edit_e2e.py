@@ -61,7 +61,7 @@ def test_saving_an_unchanged_article_in_the_browser_logs_nothing(seeded, page, a
     article = Article.objects.filter(status=Article.Status.PUBLISHED).first()
     history = article.history.count()
     page.goto(f"/admin/news/article/{article.pk}/change/")
-    expect(page.locator(".ck-editor__editable")).to_be_visible()
+    expect(page.locator(".field-body .ck-editor__editable")).to_be_visible()
     expect(page.locator("#id_published_at_1")).to_have_value(f"{timezone.localtime(article.published_at):%H:%M:%S}")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messagelist .success")).to_be_visible()

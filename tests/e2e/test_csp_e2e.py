@@ -22,11 +22,11 @@ def test_editor_types_and_saves_under_the_policy(seeded, page, admin_login):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.fill("#id_title", "内容安全策略下的编辑器")
     page.select_option("#id_category", label="园区快讯")
-    editable = page.locator(".ck-editor__editable")
+    editable = page.locator(".field-body .ck-editor__editable")
     expect(editable).to_be_visible()
     editable.click()
     page.keyboard.type("编辑器在严格的内容安全策略下正常工作。")
-    page.locator(".ck-toolbar").get_by_role("button", name="加粗").click()
+    page.locator(".field-body .ck-toolbar").get_by_role("button", name="加粗").click()
     page.keyboard.type("加粗文字")
     expect(editable.locator("strong")).to_contain_text("加粗文字")
     page.click("input[name=_save]")

@@ -163,7 +163,7 @@ def test_staff_import_the_sample_file_in_the_admin(new_context, admin_login, scr
 
     # The member form: the introduction uses the rich-text editor.
     page.get_by_role("link", name="长沙高新技术产业开发区").click()
-    expect(page.locator(".ck-editor__editable")).to_be_visible()
+    expect(page.locator(".field-introduction .ck-editor__editable")).to_be_visible()
     expect(page.locator(".field-logo_preview")).to_contain_text("尚未上传标志")
     screenshot(page, f"members-admin-change-{width}")
 

@@ -53,13 +53,15 @@ def test_staff_write_an_article_in_the_editor_and_the_public_sees_it(seeded, new
     page.fill("#id_title", title)
     page.select_option("#id_category", label="园区快讯")
 
-    editable = page.locator(".ck-editor__editable")
+    editable = page.locator(".field-body .ck-editor__editable")
     expect(editable).to_be_visible()
     # The editor speaks Chinese.
-    bold_button = page.locator(".ck-toolbar").get_by_role("button", name="加粗")
+    bold_button = page.locator(".field-body .ck-toolbar").get_by_role("button", name="加粗")
     expect(bold_button).to_be_visible()
     # 项目符号列表 is a split button: its main half applies the list, the arrow opens list styles.
-    list_button = page.locator(".ck-toolbar .ck-splitbutton__action").filter(has_text=re.compile(r"项目(符号)?列表"))
+    list_button = page.locator(".field-body .ck-toolbar .ck-splitbutton__action").filter(
+        has_text=re.compile(r"项目(符号)?列表")
+    )
     expect(list_button).to_be_visible()
 
     editable.click()
@@ -117,10 +119,10 @@ def test_editor_image_upload(seeded, new_context, page, admin_login, tmp_path, s
 
     admin_login(page)
     page.goto("/admin/news/article/add/")
-    editable = page.locator(".ck-editor__editable")
+    editable = page.locator(".field-body .ck-editor__editable")
     expect(editable).to_be_visible()
     editable.click()
-    page.locator(".ck-toolbar .ck-file-dialog-button input[type=file]").set_input_files(str(png))
+    page.locator(".field-body .ck-toolbar .ck-file-dialog-button input[type=file]").set_input_files(str(png))
 
     image = editable.locator("img[src*='/media/uploads/']")
     expect(image).to_have_count(1)

@@ -14,7 +14,7 @@ PASTE = """([html, text]) => {
   const data = new DataTransfer();
   data.setData("text/html", html);
   data.setData("text/plain", text);
-  const editable = document.querySelector(".ck-editor__editable");
+  const editable = document.querySelector(".field-body .ck-editor__editable");
   editable.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
 }"""
 
@@ -22,7 +22,7 @@ PASTE = """([html, text]) => {
 def test_text_pasted_from_word_keeps_paragraphs_and_lists(seeded, page, admin_login):
     admin_login(page)
     page.goto("/admin/news/article/add/")
-    editable = page.locator(".ck-editor__editable")
+    editable = page.locator(".field-body .ck-editor__editable")
     editable.click()
     page.evaluate(PASTE, [WORD_HTML, "园区第一段文字。\n加粗的第二段。\n第一项\n第二项"])
 
