@@ -1,8 +1,10 @@
 """Fixtures shared by every test module (browser tests add theirs in e2e/conftest.py)."""
 
-from datetime import timedelta
+import os
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -13,6 +15,24 @@ from hnda_site.seeding import load_all
 from news.models import Article, Category
 
 BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
+
+
+# Every test runs on a clock frozen at this moment (and ticking from it), never on today's date.
+# .ci/run runs the suite a second time with HNDA_TEST_NOW set years away, to prove it.
+TEST_NOW = datetime.fromisoformat(os.environ.get("HNDA_TEST_NOW", "2026-11-20T09:30:00+08:00"))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """Start every test's clock at TEST_NOW (time still passes, so timeouts and "a second later" work).
+
+    Tests marked ``real_clock`` talk to processes of their own (gunicorn, nginx, a mock S3 server) that
+    read the machine's clock; they must not compare dates, only what those processes answer."""
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -251,6 +251,7 @@ def test_the_history_page_shows_changes_in_chinese_without_revert(staff_client, 
 
 
 @time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI), tick=False)
+@time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI), tick=False)
 def test_the_article_list_says_draft_scheduled_or_published(staff_client, category):
     Article.objects.create(title="草稿文章", category=category)
     Article.objects.create(

@@ -151,6 +151,7 @@ def scratch(request, migrated, tmp_path):
             client.delete(key)
 
 
+@pytest.mark.real_clock
 def test_every_change_is_on_the_next_request_of_both_workers(scratch):
     site, editor = scratch
     article_id = editor.run(
