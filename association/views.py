@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from hnda_site import twofactor
 from hnda_site.numbers import parse_digits
 
 from . import outline, versiondiff
@@ -32,11 +33,6 @@ def parse_number(value):
     return number if number else None
 
 
-def can_preview(user):
-    """Drafts are shown to staff who may change document versions, not to every staff account."""
-    return user.is_staff and user.has_perm("association.change_documentversion")
-
-
 class DocumentMixin:
     """The document named in the URL (404 if unknown) and every document, for the section nav: one query.
 
@@ -45,7 +41,8 @@ class DocumentMixin:
     """
 
     def dispatch(self, request, *args, **kwargs):
-        self.preview = can_preview(request.user)
+        # Drafts are shown to staff who may change document versions, not to every staff account.
+        self.preview = twofactor.can_preview(request.user, "association.change_documentversion")
         documents = Document.objects.all() if self.preview else Document.objects.live()
         self.documents = list(documents)
         self.document = next((d for d in self.documents if d.slug == kwargs["slug"]), None)

@@ -37,6 +37,20 @@ def confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def passed_second_step(user):
+    """Whether a staff account has done every step the admin asks for: it gave a code from its app,
+    or it has no app and none is required of it (logged in with the password only, otherwise)."""
+    if user.is_verified():
+        return True
+    return confirmed_device(user) is None and not is_required(user)
+
+
+def can_preview(user, permission):
+    """Whether this visitor sees drafts and scheduled items on the public pages (a preview): staff
+    with ``permission`` who passed the same steps as for the admin. Every preview asks this."""
+    return user.is_staff and user.has_perm(permission) and passed_second_step(user)
+
+
 def next_url(request):
     url = request.POST.get("next") or request.GET.get("next")
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
@@ -64,12 +78,9 @@ class TwoFactorMiddleware:
         in_admin = match.namespace == "admin" and match.url_name not in OPEN_ADMIN_VIEWS
         if not in_admin and match.url_name not in STAFF_VIEWS:
             return None
-        if confirmed_device(user):
-            step = "two_factor_verify"
-        elif is_required(user):
-            step = "two_factor_setup"
-        else:
+        if passed_second_step(user):
             return None
+        step = "two_factor_verify" if confirmed_device(user) else "two_factor_setup"
         target = request.get_full_path() if request.method == "GET" else reverse("admin:index")
         return redirect(f"{reverse(step)}?{urlencode({'next': target})}")
 

@@ -1,6 +1,7 @@
 from django.views.generic import DetailView, ListView
 
 from hnda_site import search as fulltext
+from hnda_site import twofactor
 
 from .filters import DirectoryFilters
 from .models import Member
@@ -40,12 +41,8 @@ class MemberDetailView(DetailView):
     context_object_name = "member"
 
     def get_queryset(self):
-        user = self.request.user
-        return (
-            Member.objects.all()
-            if user.is_staff and user.has_perm("members.change_member")
-            else Member.objects.active()
-        )
+        preview = twofactor.can_preview(self.request.user, "members.change_member")
+        return Member.objects.all() if preview else Member.objects.active()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(related_articles=self.object.related_articles(), **kwargs)

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from hnda_site import languages, pagecache
+from hnda_site import languages, pagecache, twofactor
 
 from . import viewcounter
 from .models import Article, Category
@@ -43,8 +43,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         articles = Article.objects.select_related("category").in_page_language()
-        user = self.request.user
-        return articles if user.is_staff and user.has_perm("news.change_article") else articles.published()
+        return articles if twofactor.can_preview(self.request.user, "news.change_article") else articles.published()
 
     def get(self, request, *args, **kwargs):
         """Counted here, not in get_object(): a GET by a visitor counts, HEAD and previews do not.
