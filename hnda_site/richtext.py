@@ -14,6 +14,7 @@ from pathlib import Path
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -147,6 +148,18 @@ class RichTextField(CKEditor5Field):
         value = sanitize_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+    def get_prep_value(self, value):
+        # django-ckeditor-5 calls a blank field "empty" after unescaping its text, so a body whose only
+        # text is a typed tag ("<img …>", stored as &lt;img …&gt;) was saved as "". Empty here means
+        # no text and no picture, as a reader sees it.
+        value = models.Field.get_prep_value(self, value)
+        if self.blank and value and not html_to_text(value).strip() and not _MEDIA.search(value):
+            return ""
+        return value
+
+
+_MEDIA = re.compile(r"<(img|video|audio|iframe|embed|object|source)\b", re.IGNORECASE)
 
 
 # Pictures uploaded in the editor: wide enough for any page of the site (bigger ones are scaled down).
