@@ -15,9 +15,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -143,7 +145,10 @@ class ConcurrentEditAdminMixin:
         return [(name, {**options, "fields": [*options["fields"], EDIT_VERSION]}), *rest]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # The form declares edit_version itself; the model field is not editable, so keep it out of ``fields``.
+        # The form declares edit_version itself; the model field is not editable, so keep it out of ``fields``
+        # (also when Django would take them from the fieldsets: simple-history's page of one old version).
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
         if kwargs.get("fields") is not None:
             kwargs["fields"] = [name for name in kwargs["fields"] if name != EDIT_VERSION]
         return super().get_form(request, obj, change, **kwargs)
@@ -158,7 +163,22 @@ class ChineseHistoryContextHelper(HistoricalRecordContextHelper):
 
 
 class HistoryAdminMixin(SimpleHistoryAdmin):
-    """The 历史 page of django-simple-history, read-only, in Chinese; no empty saves or log entries."""
+    """The 历史 page of django-simple-history, read-only, in Chinese; no empty saves or log entries.
+
+    An id in its address that no record can have (``abc``, past the integer column) is a 404: the
+    library would pass it to the database as it is.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        _id_or_404(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _id_or_404(self.model._meta.pk, object_id)
+        _id_or_404(self.model.history.model._meta.pk, version_id)
+        if request.method not in ("GET", "HEAD") and self.revert_disabled(request):
+            raise PermissionDenied  # the library would save the old version whatever revert_disabled says
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChineseHistoryContextHelper(self.model, historical_record)
@@ -175,6 +195,14 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
         if not message:
             return None  # Django would log "没有字段被修改。"
         return super().log_change(request, obj, message)
+
+
+def _id_or_404(field, value):
+    """A 404 unless ``value`` (from an admin address) is a value ``field`` can hold in this database."""
+    try:
+        field.run_validators(field.to_python(unquote(value)))
+    except ValidationError as error:
+        raise Http404 from error
 
 
 class StaffEditAdmin(

@@ -5,11 +5,18 @@ date range; a year beyond 9999, a 13th month or the last day of 9999 overflow ``
 errors it does not catch (and on SQLite, so does year 1, when the query is made). At start-up
 (``SiteConfig.ready``) every registered admin that uses Django's own ChangeList gets this one,
 third-party admins (login attempts, history…) included; a test covers each one with a date filter.
+
+The same change list keeps the site's rule for page numbers (``hnda_site.pagination``): ``?p=``
+that names no page of the list is a 404, where Django shows page 1 or the "?e=1" page.
 """
 
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR, ChangeList
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .pagination import page_number_or_404
 
 
 class SafeDateChangeList(ChangeList):
@@ -22,7 +29,13 @@ class SafeDateChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
     def get_results(self, request):
+        number = page_number_or_404(request.GET.get(PAGE_VAR))
         try:
+            if number > 1 and ALL_VAR not in request.GET:
+                # Django looks the page up only when there is more than one; count here to know.
+                paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
+                if number > paginator.num_pages:
+                    raise Http404(_("页码无效。"))
             return super().get_results(request)
         except (OverflowError, ValueError) as error:
             # SQLite: a date near year 1 or 9999 in Beijing time has no UTC equivalent to query with;

@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from . import languages as site_languages
 from . import pagecache
 from .models import FriendlyLink, SiteSettings
+from .pagination import page_number
 from .preferences import ReadingPreferences
 
 
@@ -32,9 +33,9 @@ def page_address(request):
     page number. Never built from the Host header: the page cache shares one copy per URL.
     """
     path = settings.SITE_URL + escape_uri_path(request.path)
-    page = request.GET.get("page", "")
-    if page.isascii() and page.isdigit() and int(page) > 1:
-        path += f"?page={int(page)}"
+    page = page_number(request.GET.get("page"))
+    if page and page > 1:
+        path += f"?page={page}"
     return {"canonical_url": path}
 
 

@@ -25,6 +25,7 @@ from news.models import Article, Category
 from . import preferences
 from . import search as fulltext
 from .languages import is_english
+from .pagination import page_number_or_404
 from .richtext import may_upload_images, store_editor_image, summarize
 
 # How many articles the home page's 焦点图 shows at most.
@@ -107,6 +108,9 @@ class SearchView(TemplateView):
         params = self.request.GET
         query = fulltext.parse(params.get("q", ""))
         group = params.get("type") if params.get("type") in self.groups else ""
+        self.page_number = page_number_or_404(params.get("page"))
+        if self.page_number > 1 and (not query or group == "documents"):
+            raise Http404(_("页码无效。"))  # one page only: the form, or every matching document
         categories = list(Category.objects.all())
         category = next((c for c in categories if c.slug == params.get("category")), None)
         since, until = _date(params.get("from")), _date(params.get("to"))
@@ -173,13 +177,10 @@ class SearchView(TemplateView):
         A count and then a page would each match and rank every hit; at 10,000 hits that is the page's
         largest cost. A bad page number is a 404, as on every list.
         """
-        try:
-            number = int(self.request.GET.get("page") or 1)
-        except ValueError as error:
-            raise Http404(_("页码无效。")) from error
+        number = self.page_number
         start = (number - 1) * self.per_page
         rows = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
-        rows = list(rows[start : start + self.per_page]) if number >= 1 else []
+        rows = list(rows[start : start + self.per_page])
         if not rows and number != 1:
             raise Http404(_("页码无效。"))
         paginator = Paginator([], self.per_page)
@@ -188,7 +189,7 @@ class SearchView(TemplateView):
 
     def _page(self, paginator):
         try:
-            return paginator.page(self.request.GET.get("page") or 1)
+            return paginator.page(self.page_number)
         except InvalidPage as error:
             raise Http404(_("页码无效。")) from error
 

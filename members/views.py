@@ -2,6 +2,7 @@ from django.views.generic import DetailView, ListView
 
 from hnda_site import search as fulltext
 from hnda_site import twofactor
+from hnda_site.pagination import PageNumberMixin
 
 from .filters import DirectoryFilters
 from .models import Member
@@ -9,7 +10,7 @@ from .models import Member
 MEMBERS_PER_PAGE = 24
 
 
-class MemberListView(ListView):
+class MemberListView(PageNumberMixin, ListView):
     """The directory: active members, filtered by the query string; bad page numbers are 404s."""
 
     template_name = "members/member_list.html"

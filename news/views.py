@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from hnda_site import languages, pagecache, twofactor
+from hnda_site.pagination import PageNumberMixin
 
 from . import viewcounter
 from .models import Article, Category
@@ -9,7 +10,7 @@ from .models import Article, Category
 NEWS_PER_PAGE = 20
 
 
-class ArticleListView(ListView):
+class ArticleListView(PageNumberMixin, ListView):
     """All public articles (on an English page, those with an English version): pinned first, then
     newest. Bad page numbers are 404s."""
 
