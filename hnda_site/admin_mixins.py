@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .changes import chinese_date, describe_changes
+from .images import ImageFormField
 
 EDIT_VERSION = "edit_version"
 
@@ -210,7 +211,10 @@ class StaffEditAdmin(
 ):
     """The admin of a model staff edit: all of the above, and 发布时间-like fields to the second."""
 
-    formfield_overrides = {models.DateTimeField: {"widget": SecondsSplitDateTime}}
+    formfield_overrides = {
+        models.DateTimeField: {"widget": SecondsSplitDateTime},
+        models.ImageField: {"form_class": ImageFormField},
+    }
 
 
 class ReadOnlyAdminMixin:

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.core.signals import request_finished
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class SiteConfig(AppConfig):
@@ -26,6 +26,8 @@ class SiteConfig(AppConfig):
         for connection in connections.all(initialized_only=True):
             pagecache.install_write_watch(sender=None, connection=connection)
         request_finished.connect(pagecache.run_deferred_at_request_end, dispatch_uid="pagecache-deferred")
+        pre_migrate.connect(pagecache.migration_started, dispatch_uid="pagecache-migration-started")
+        post_migrate.connect(pagecache.migration_finished, dispatch_uid="pagecache-migration-finished")
         atexit.register(pagecache.run_deferred)
 
         # Login security's libraries name their admin sections in English, and not

@@ -11,6 +11,7 @@ comments, colour profiles) is not in the new file, only the pixels.
 import warnings
 from io import BytesIO
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
@@ -56,6 +57,16 @@ def pixel_size(file, max_pixels=MAX_PIXELS):
     if width * height > max_pixels:
         raise _too_big(width, height, max_pixels)
     return width, height
+
+
+class ImageFormField(forms.ImageField):
+    """Django's image upload field, reading the pixel size from the header first: Pillow refuses to
+    open a decompression bomb at all, which Django's field reports as 「不是图片」, not as too big."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "seek"):
+            pixel_size(data)
+        return super().to_python(data)
 
 
 def reencode(file, max_pixels=MAX_PIXELS, max_side=None):

@@ -334,10 +334,32 @@ def next_scheduled_change():
     return min(moments, default=None)
 
 
+# While `migrate` runs, writes do not move the stamp on: its table may not exist yet (a new database).
+_migration = {"running": False}
+
+
+def migration_started(sender, **kwargs):
+    """``pre_migrate`` receiver."""
+    _migration["running"] = True
+
+
+def migration_finished(sender, using="default", **kwargs):
+    """``post_migrate`` receiver: the stamp moves on once, for whatever the migrations wrote."""
+    if not _migration["running"]:
+        return
+    _migration["running"] = False
+    with connections[using].cursor() as cursor:
+        tables = connections[using].introspection.table_names(cursor)
+    if _stamp_table() in tables:  # not after `migrate hnda_site zero` or a partial migrate
+        _bump_shared()
+
+
 def _bump_shared():
     """Move the shared stamp on (a new generation and the next scheduled change); return it."""
     from .models import PageCacheStamp
 
+    if _migration["running"]:
+        return None
     try:
         with quiet():
             PageCacheStamp.objects.get_or_create(pk=1)

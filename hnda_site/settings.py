@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the Host header: a monitor may ask by address, with any Host.
+    "hnda_site.middleware.HealthCheckMiddleware",
     # First: a cache hit skips everything below, and a stored page keeps their headers.
     "hnda_site.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -250,6 +252,9 @@ if not DEBUG:
 if env_bool("BEHIND_PROXY", False):
     # The proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Where a login goes when its ``next`` is refused (another host, a scheme…): the admin's index.
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -39,7 +39,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     search_help_text = "按全称或简称查找"
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
     actions = ["show_on_site", "hide_from_site"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**StaffEditAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "city", "level", "kind", "role"]}),
         ("标志与介绍", {"fields": ["logo", "logo_preview", "website", "address", "joined_on", "introduction"]}),

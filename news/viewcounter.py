@@ -6,7 +6,10 @@ the number a visitor sees includes their own view. Pending counts reach the
 database in batches, flushed by the site itself: the first counted view after a
 second without a flush does it (no cron). A crash of Redis loses at most the
 views since the last flush (about a second of them); the totals are then read
-again from the database.
+again from the database. A total lives a minute in Redis: views counted in the
+database while Redis was out of reach, or a total restored from an old snapshot,
+show within a minute. When Redis does not answer in time, the view may still be
+counted there once it does (a hang): it is then not counted in the database too.
 
 Without Redis, or with Redis unreachable, a view is one
 ``UPDATE … SET view_count = view_count + 1 … RETURNING view_count``: exact, and
@@ -21,6 +24,7 @@ import time
 import uuid
 
 from django.db import connection, transaction
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from hnda_site import pagecache, redisconn
 
@@ -30,7 +34,7 @@ from .models import Article, is_bot
 PLACEHOLDER = f"view-count-{secrets.token_hex(8)}"
 
 FLUSH_EVERY_MS = 1000
-TOTAL_TTL = 3600  # seconds a total lives in Redis before it is read again from the database
+TOTAL_TTL = 60  # seconds a total lives in Redis before it is read again from the database
 PENDING_KEY = "views:pending"
 FLUSH_KEY = "views:flushed"
 LOCK_KEY = "views:lock"
@@ -81,7 +85,20 @@ def count(article_id):
                 return total
         except redisconn.ERRORS as error:
             redisconn.failed(error)
+            if _may_have_run(error):
+                # Sent, no answer: a hung Redis runs the script when it wakes up. Counting in the
+                # database as well would count the view twice; show the count without it.
+                return current(article_id)
     return _count_in_database(article_id)
+
+
+def _may_have_run(error):
+    """Whether Redis may still run the command that failed with ``error`` (sent, but no answer in time).
+
+    redis-py raises TimeoutError both for a connection it could not open (nothing was sent) and for
+    an answer that did not come; only the message tells them apart.
+    """
+    return isinstance(error, RedisTimeoutError) and not str(error).startswith("Timeout connecting")
 
 
 def current(article_id):
