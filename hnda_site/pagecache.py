@@ -563,8 +563,8 @@ class PageCacheMiddleware:
     def cacheable(request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            return False  # the page holds a CSRF token
+        if request.META.get("CSRF_COOKIE_USED") or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False  # the page holds this visitor's CSRF token (a form): never another visitor's
         storage = getattr(request, "_messages", None)
         if storage is not None and (storage._queued_messages or getattr(storage, "_loaded_data", None)):
             return False

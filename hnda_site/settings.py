@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "news",
     "association",
     "members",
+    # 会员专区: member contacts' accounts, members-only content, 会籍 (README "Member area").
+    "memberarea",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,8 @@ PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
 # Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
 PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
+# 会员专区: every page there is private (a member's session, or a login form).
+PAGE_CACHE_EXCLUDED_PATHS += ["/member-area/", "/en/member-area/"]
 # Per worker process.
 PAGE_CACHE_MAX_ENTRIES = 2000
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024

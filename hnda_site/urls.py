@@ -37,6 +37,7 @@ urlpatterns = i18n_patterns(
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
+    path("member-area/", include("memberarea.urls")),
     prefix_default_language=False,
 )
 
