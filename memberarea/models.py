@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hnda_site.models import EditVersioned, staff_member_field
@@ -80,9 +81,9 @@ class Membership(EditVersioned):
     """A unit's 会籍: its status and the 会费 years paid (entered by staff), and the token its 会员证明 shows."""
 
     class Status(models.TextChoices):
-        VALID = "valid", "有效"
-        SUSPENDED = "suspended", "暂停"
-        WITHDRAWN = "withdrawn", "已退会"
+        VALID = "valid", _("有效")
+        SUSPENDED = "suspended", _("暂停")
+        WITHDRAWN = "withdrawn", _("已退会")
 
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="membership", verbose_name="会员单位")
     status = models.CharField("会籍状态", max_length=12, choices=Status.choices, default=Status.VALID)

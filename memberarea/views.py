@@ -224,7 +224,8 @@ def certificate(request):
     """A printable 会员证明 with a QR code of its public verification page."""
     member = request.user.member_contact.member
     membership, _created = Membership.objects.get_or_create(member=member)
-    return render(request, "memberarea/certificate.html", {"member": member, "membership": membership})
+    context = {"member": member, "membership": membership, "issued_on": timezone.localdate()}
+    return render(request, "memberarea/certificate.html", context)
 
 
 @never_cache

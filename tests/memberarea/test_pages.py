@@ -3,6 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from memberarea.models import Membership
 from members.models import Member
@@ -24,6 +25,8 @@ def test_the_certificate_has_a_qr_code_of_the_public_check(member_client, contac
     page = member_client.get(reverse("memberarea:certificate")).content.decode()
     membership = Membership.objects.get(member=contact.member)
     assert "<svg" in page and membership.get_verification_url() in page
+    today = timezone.localdate()
+    assert f"{today.year}年{today.month}月{today.day}日" in page
 
 
 def test_the_public_check_says_valid_or_not_and_nothing_personal(client, contact):
