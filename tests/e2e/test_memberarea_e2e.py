@@ -80,10 +80,23 @@ def test_a_member_reads_a_report_and_proposes_an_edit_that_staff_approve(
 def test_axe_finds_no_violation_in_the_member_area(new_context, live_server, screenshot, transactional_db):
     unit, post = make_member_site()
     axe = AXE_SCRIPT.read_text()
-    anonymous_pages = ["/member-area/", post.get_absolute_url(), "/member-area/login/", "/member-area/privacy/",
-                       unit.membership.get_verification_url(), "/en/member-area/login/"]
-    member_pages = ["/member-area/", post.get_absolute_url(), "/member-area/roster/", "/member-area/entry/",
-                    "/member-area/certificate/", "/member-area/security/", "/en/member-area/"]
+    anonymous_pages = [
+        "/member-area/",
+        post.get_absolute_url(),
+        "/member-area/login/",
+        "/member-area/privacy/",
+        unit.membership.get_verification_url(),
+        "/en/member-area/login/",
+    ]
+    member_pages = [
+        "/member-area/",
+        post.get_absolute_url(),
+        "/member-area/roster/",
+        "/member-area/entry/",
+        "/member-area/certificate/",
+        "/member-area/security/",
+        "/en/member-area/",
+    ]
     problems = []
     for width in (PHONE, DESKTOP):
         for mode, cookies in MODES.items():
