@@ -12,7 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from association.versiondiff import char_diff
 from hnda_site.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
+from hnda_site.richtext import html_to_text
 from hnda_site.spreadsheets import escape_formula
 
 from . import notices
@@ -32,6 +34,10 @@ class MemberContactForm(forms.ModelForm):
         if others.exists():
             raise ValidationError("此手机号已被其他账号使用。")
         return phone
+
+
+def text(value):
+    return html_to_text(value or "")
 
 
 @admin.register(MemberContact)
@@ -224,7 +230,11 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="修改内容（现在 → 提议）")
     def proposed_changes(self, obj):
-        return render_to_string("admin/memberarea/changerequest/changes.html", {"changes": obj.changes()})
+        rows = [
+            (label, current, proposed, None if label == "标志" else char_diff(text(current), text(proposed)))
+            for label, current, proposed in obj.changes()
+        ]
+        return render_to_string("admin/memberarea/changerequest/changes.html", {"changes": rows})
 
     def response_change(self, request, obj):
         if obj.status != ChangeRequest.Status.PENDING:

@@ -165,3 +165,12 @@ def test_a_notice_by_city_without_a_city_is_a_form_error(staff_client, report):
     )
     assert "按此范围发送时，请选择一项" in response.content.decode()
     assert not mail.outbox
+
+
+def test_staff_see_a_changed_introduction_character_by_character(member_client, staff_client, contact):
+    contact.member.introduction = "<p>重点发展电子信息产业。</p>"
+    contact.member.save()
+    propose(member_client, introduction="重点发展新能源产业。")
+    proposal = ChangeRequest.objects.get()
+    page = staff_client.get(reverse("admin:memberarea_changerequest_change", args=[proposal.pk])).content.decode()
+    assert "重点发展<del>电子信息</del><ins>新能源</ins>产业。" in page
