@@ -63,7 +63,7 @@ def describe_changes(old_record, new_record):
             after = _related(new_record, field) if after is not None else None
         old, new = display_value(field, before), display_value(field, after)
         if old != new:  # e.g. only the microseconds of a time, which nobody sees
-            rows.append((capfirst(field.verbose_name), old, new))
+            rows.append((str(capfirst(field.verbose_name)), old, new))
     return rows
 
 

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "members",
     # 会员专区: member contacts' accounts, members-only content, 会籍 (README "Member area").
     "memberarea",
+    # 入会申请, 在线留言, 报名/回执 (README "Public forms"); before captcha, whose widget template it replaces.
+    "webforms",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -168,12 +171,31 @@ PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
 # 会员专区: every page there is private (a member's session, or a login form).
 PAGE_CACHE_EXCLUDED_PATHS += ["/member-area/", "/en/member-area/"]
+# Every CAPTCHA picture is new.
+PAGE_CACHE_EXCLUDED_PATHS += ["/captcha/"]
 # Per worker process.
 PAGE_CACHE_MAX_ENTRIES = 2000
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
 
 # Staff write long articles: a session that expires mid-article would lose work.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# --- Public forms (webforms/) -------------------------------------------------
+# Personal data in form submissions is anonymised this many days after it was sent (manage.py anonymise_form_data).
+FORM_DATA_RETENTION_DAYS = int(os.environ.get("FORM_DATA_RETENTION_DAYS", "365"))
+FORM_UPLOAD_MAX_BYTES = int(os.environ.get("FORM_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+# Submissions of one form from one address per hour, and with one phone or e-mail per day.
+FORM_LIMIT_PER_ADDRESS = int(os.environ.get("FORM_LIMIT_PER_ADDRESS", "10"))
+FORM_LIMIT_PER_CONTACT = int(os.environ.get("FORM_LIMIT_PER_CONTACT", "5"))
+# Where new applications and messages are announced (empty: the site settings' e-mail).
+FORMS_NOTIFY_EMAIL = os.environ.get("FORMS_NOTIFY_EMAIL", "")
+# The self-hosted CAPTCHA: a sum in large digits, easy for older readers, answered in 20 minutes.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-10, 10)
+CAPTCHA_TIMEOUT = 20
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

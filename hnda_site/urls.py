@@ -38,6 +38,7 @@ urlpatterns = i18n_patterns(
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
     path("member-area/", include("memberarea.urls")),
+    path("", include("webforms.urls")),
     prefix_default_language=False,
 )
 
@@ -52,9 +53,11 @@ urlpatterns += [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("favicon.ico", views.favicon),
     path("healthz", views.health, name="health"),
+    path("captcha/", include("captcha.urls")),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 
 if settings.SERVE_MEDIA:
     # Local use only: in production the reverse proxy serves MEDIA_ROOT.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Never private/ (uploads of forms), which the web server does not serve either.
+    urlpatterns += [re_path(r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT})]

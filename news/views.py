@@ -42,7 +42,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("category").in_page_language()
+        articles = Article.objects.select_related("category", "registration_form").in_page_language()
         user = self.request.user
         return articles if user.is_staff and user.has_perm("news.change_article") else articles.published()
 
