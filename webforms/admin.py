@@ -25,8 +25,20 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     search_fields = ["unit_name", "contact_name", "phone"]
     change_form_template = "admin/webforms/decision_change_form.html"
     readonly_fields = [
-        "reference", "unit_name", "kind", "level", "city", "contact_name", "phone", "email", "application_file",
-        "submitted_at", "status", "decided_by", "decided_at", "created_member",
+        "reference",
+        "unit_name",
+        "kind",
+        "level",
+        "city",
+        "contact_name",
+        "phone",
+        "email",
+        "application_file",
+        "submitted_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "created_member",
     ]
     fields = [*readonly_fields, "reason"]
 
@@ -75,7 +87,8 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         return response
 
     def response_change(self, request, obj):
-        if obj.status == MembershipApplication.Status.PENDING and ("_approve" in request.POST or "_reject" in request.POST):
+        deciding = "_approve" in request.POST or "_reject" in request.POST
+        if obj.status == MembershipApplication.Status.PENDING and deciding:
             try:
                 if "_approve" in request.POST:
                     member = decisions.approve(obj, request.user)
@@ -171,13 +184,21 @@ class RegistrationFormAdmin(admin.ModelAdmin):
     def rows(self, queryset):
         header = ["报名表", "单位", "姓名", "职务", "手机", "人数", "住宿", "备注", "提交时间", "最后修改"]
         yield header
-        registrations = Registration.objects.filter(form__in=queryset).select_related("form").order_by(
-            "form", "submitted_at"
+        registrations = (
+            Registration.objects.filter(form__in=queryset).select_related("form").order_by("form", "submitted_at")
         )
         for item in registrations:
             row = [
-                item.form.title, item.unit, item.name, item.position, item.phone, item.headcount,
-                "是" if item.accommodation else "否", item.note, local(item.submitted_at), local(item.updated_at),
+                item.form.title,
+                item.unit,
+                item.name,
+                item.position,
+                item.phone,
+                item.headcount,
+                "是" if item.accommodation else "否",
+                item.note,
+                local(item.submitted_at),
+                local(item.updated_at),
             ]
             yield [escape_formula(value) if isinstance(value, str) else value for value in row]
 

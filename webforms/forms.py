@@ -90,4 +90,3 @@ class RegistrationEntryForm(forms.ModelForm, ProtectedForm):
             self.fields["headcount"].max_value = 50
             self.fields["headcount"].widget.attrs.update(min=1, max=50)
         self.order_fields([*registration_form.chosen_fields, "captcha", "consent", HONEYPOT])
-

@@ -181,9 +181,7 @@ class RegistrationForm(models.Model):
         "news.Article", on_delete=models.CASCADE, related_name="registration_form", verbose_name="通知文章"
     )
     title = models.CharField("报名表标题", max_length=100, default="报名回执")
-    fields = models.JSONField(
-        "填写项", default=list, help_text="手机为必填项（同一手机号再次提交会更新原来的报名）。"
-    )
+    fields = models.JSONField("填写项", default=list, help_text="手机为必填项（同一手机号再次提交会更新原来的报名）。")
     deadline = models.DateTimeField("截止时间")
     capacity = models.PositiveIntegerField("名额（人）", null=True, blank=True, help_text="留空表示不限。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -194,13 +192,13 @@ class RegistrationForm(models.Model):
     def __str__(self):
         return f"{self.title}（{self.article}）"
 
+    def get_absolute_url(self):
+        return reverse("webforms:register", args=[self.article_id])
+
     def clean(self):
         unknown = set(self.fields) - set(self.Field.values)
         if unknown:
             raise ValidationError({"fields": "有无效的填写项。"})
-
-    def get_absolute_url(self):
-        return reverse("webforms:register", args=[self.article_id])
 
     @property
     def chosen_fields(self):
@@ -241,9 +239,7 @@ class Registration(Retained):
         verbose_name = verbose_name_plural = "报名"
         ordering = ["submitted_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["form", "phone"], condition=~Q(phone=""), name="registration_one_per_phone"
-            )
+            models.UniqueConstraint(fields=["form", "phone"], condition=~Q(phone=""), name="registration_one_per_phone")
         ]
 
     def __str__(self):

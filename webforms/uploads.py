@@ -21,9 +21,7 @@ MACRO_PARTS = ("word/vbaProject.bin", "xl/vbaProject.bin")
 def check_application_file(upload):
     """Refuse a file that is too big, or not a PDF, Word document (.doc, .docx, .wps) or JPEG/PNG picture."""
     if upload.size > settings.FORM_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("文件不能超过 %(limit)s。") % {"limit": filesizeformat(settings.FORM_UPLOAD_MAX_BYTES)}
-        )
+        raise ValidationError(_("文件不能超过 %(limit)s。") % {"limit": filesizeformat(settings.FORM_UPLOAD_MAX_BYTES)})
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

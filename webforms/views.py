@@ -119,7 +119,7 @@ def register(request, article_id):
 
 
 def save_registration(registration_form, form, contact):
-    """"created" or "updated", or None when the places left do not fit (decided under a row lock)."""
+    """ "created" or "updated", or None when the places left do not fit (decided under a row lock)."""
     data = form.cleaned_data
     with transaction.atomic():
         locked = RegistrationForm.objects.select_for_update().get(pk=registration_form.pk)

@@ -64,12 +64,18 @@ def test_a_unit_registers_twice_with_the_same_phone(page, transactional_db):
 
     category = Category.objects.create(name="通知公告", slug="notices")
     notice = Article.objects.create(
-        title="关于召开会员大会的通知", category=category, status="published",
-        published_at=timezone.now() - timedelta(hours=1), body="<p>请填写回执。</p>",
+        title="关于召开会员大会的通知",
+        category=category,
+        status="published",
+        published_at=timezone.now() - timedelta(hours=1),
+        body="<p>请填写回执。</p>",
     )
     RegistrationForm.objects.create(
-        article=notice, title="会员大会回执", fields=["unit", "name", "phone", "headcount"],
-        deadline=timezone.now() + timedelta(days=5), capacity=20,
+        article=notice,
+        title="会员大会回执",
+        fields=["unit", "name", "phone", "headcount"],
+        deadline=timezone.now() + timedelta(days=5),
+        capacity=20,
     )
     page.goto(notice.get_absolute_url())
     page.get_by_role("link", name="在线报名").click()

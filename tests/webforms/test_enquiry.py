@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from webforms.models import Enquiry
 
-MESSAGE = {"name": "张三", "contact": "zhang@example.org", "subject": "如何入会", "message": "我是张三，电话13811112222。"}
+MESSAGE = {
+    "name": "张三",
+    "contact": "zhang@example.org",
+    "subject": "如何入会",
+    "message": "我是张三，电话13811112222。",
+}
 
 
 def test_a_visitor_leaves_a_message_and_gets_its_reference(submit):
@@ -44,7 +49,9 @@ def test_publishing_needs_the_rewritten_question_and_answer(staff_client, client
     url = reverse("admin:webforms_enquiry_change", args=[enquiry.pk])
     data = {"status": "replied", "reply": enquiry.reply, "published": "on", "public_question": "", "public_answer": ""}
     assert "请填写“公开的问题”和“公开的回答”" in staff_client.post(url, data).content.decode()
-    staff_client.post(url, {**data, "public_question": "怎样申请入会？", "public_answer": "下载申请表，盖章后在线提交。"})
+    staff_client.post(
+        url, {**data, "public_question": "怎样申请入会？", "public_answer": "下载申请表，盖章后在线提交。"}
+    )
     page = client.get("/faq/").content.decode()
     assert "怎样申请入会？" in page and "下载申请表，盖章后在线提交。" in page
     assert "张三" not in page and "13811112222" not in page and "zhang@example.org" not in page

@@ -53,7 +53,10 @@ def test_personal_data_is_anonymised_after_the_retention_period(settings, db):
     application.refresh_from_db()
     enquiry.refresh_from_db()
     assert (application.contact_name, application.phone, application.email, application.form_file.name) == (
-        ANONYMISED, "", "", ""
+        ANONYMISED,
+        "",
+        "",
+        "",
     )
     assert application.unit_name == APPLICATION["unit_name"] and application.anonymised_at is not None
     assert not application.form_file.storage.exists(stored)

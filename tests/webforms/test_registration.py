@@ -31,8 +31,16 @@ def meeting(make_article):
 def sign_up(client, meeting, **fields):
     url = meeting.get_absolute_url()
     page = client.get(url).content.decode()
-    data = {"unit": "长沙高新区", "name": "王明", "position": "主任", "phone": "13800000001", "headcount": "2",
-            **fields, **captcha_answer(page), "consent": "on"}
+    data = {
+        "unit": "长沙高新区",
+        "name": "王明",
+        "position": "主任",
+        "phone": "13800000001",
+        "headcount": "2",
+        **fields,
+        **captcha_answer(page),
+        "consent": "on",
+    }
     return client.post(url, data)
 
 
@@ -101,9 +109,16 @@ def test_staff_attach_a_form_to_a_notice_in_the_admin(staff_client, make_article
     notice = make_article("培训通知")
     response = staff_client.post(
         reverse("admin:webforms_registrationform_add"),
-        {"article": notice.pk, "title": "培训报名", "fields": ["name", "phone"],
-         "deadline_0": "2030-01-01", "deadline_1": "12:00:00", "capacity": "",
-         "registrations-TOTAL_FORMS": "0", "registrations-INITIAL_FORMS": "0"},
+        {
+            "article": notice.pk,
+            "title": "培训报名",
+            "fields": ["name", "phone"],
+            "deadline_0": "2030-01-01",
+            "deadline_1": "12:00:00",
+            "capacity": "",
+            "registrations-TOTAL_FORMS": "0",
+            "registrations-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     form = RegistrationForm.objects.get(article=notice)

@@ -22,10 +22,11 @@ def forms_dashboard(context):
         panel["pending_applications"] = MembershipApplication.objects.filter(status="pending").count()
     if user.has_perm("webforms.change_enquiry"):
         since = timezone.now() - timedelta(days=REPLY_WINDOW_DAYS)
+        answered = Q(replied_at__isnull=False, submitted_at__gte=since)
         stats = Enquiry.objects.aggregate(
             waiting=Count("pk", filter=Q(status=Enquiry.Status.NEW)),
-            replied=Count("pk", filter=Q(replied_at__isnull=False, submitted_at__gte=since)),
-            average=Avg(F("replied_at") - F("submitted_at"), filter=Q(replied_at__isnull=False, submitted_at__gte=since)),
+            replied=Count("pk", filter=answered),
+            average=Avg(F("replied_at") - F("submitted_at"), filter=answered),
         )
         panel.update(waiting_enquiries=stats["waiting"], replied=stats["replied"])
         if stats["average"] is not None:
