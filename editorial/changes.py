@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 
-from .richtext import RichTextField, html_to_text
+from richtext.text import RichTextField, html_to_text
 
 # Bookkeeping, not content: never listed as a change.
 IGNORED_FIELDS = {"edit_version", "updated_at", "updated_by", "view_count"}

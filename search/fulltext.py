@@ -43,7 +43,7 @@ from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .richtext import html_to_text
+from richtext.text import html_to_text
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 10

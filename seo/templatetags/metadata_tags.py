@@ -3,8 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from hnda_site import structured_data
-from hnda_site.qrcodes import qr_svg
+from seo import structured_data
+from seo.qrcodes import qr_svg
 
 register = template.Library()
 

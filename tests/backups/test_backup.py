@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from hnda_site.backups import CHECKSUMS, MEDIA_ARCHIVE, sha256
+from backups.archive import CHECKSUMS, MEDIA_ARCHIVE, sha256
 from news.models import Article
 
 # pg_dump reads committed data only, and restoring replaces tables: no test transaction.

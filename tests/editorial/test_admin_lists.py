@@ -6,7 +6,7 @@ from django.contrib.admin.filters import DateFieldListFilter
 from django.db import models
 from django.urls import reverse
 
-from hnda_site.adminlists import SafeDateChangeList
+from editorial.adminlists import SafeDateChangeList
 
 pytestmark = pytest.mark.django_db
 

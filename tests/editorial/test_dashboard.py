@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from association.models import Document, DocumentVersion
-from hnda_site.models import LinkCheck
+from editorial.models import LinkCheck
 from members.models import Member
 from news.models import Article, Category
 
@@ -118,9 +118,9 @@ def test_the_dashboard_shows_broken_links_with_the_time_of_the_last_check(staff_
 
 
 def test_staff_can_run_the_link_check_from_the_dashboard(staff_client, linked_content):
-    response = staff_client.post(reverse("admin:hnda_site_linkcheck_run"), follow=True)
+    response = staff_client.post(reverse("admin:editorial_linkcheck_run"), follow=True)
     assert "链接检查完成：检查了 7 个站内链接，4 个失效" in response.content.decode()
-    assert staff_client.get(reverse("admin:hnda_site_linkcheck_run")).status_code == 405
+    assert staff_client.get(reverse("admin:editorial_linkcheck_run")).status_code == 405
 
 
 def test_the_dashboard_takes_a_constant_number_of_queries(staff_client, category, make_article):

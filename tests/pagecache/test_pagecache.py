@@ -1,4 +1,4 @@
-"""The page cache: anonymous pages come from memory and are never stale (hnda_site/pagecache.py)."""
+"""The page cache: anonymous pages come from memory and are never stale (pagecache/cache.py)."""
 
 import os
 import socket
@@ -17,10 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from association.models import Document, DocumentVersion
-from hnda_site import pagecache, redisconn
-from hnda_site.models import PageCacheStamp, SiteSettings
+from hnda_site.models import SiteSettings
 from members.models import Member
 from news.models import Article
+from pagecache import cache as pagecache
+from pagecache import redisconn
+from pagecache.models import PageCacheStamp
 
 from .conftest import BROWSER_USER_AGENT
 

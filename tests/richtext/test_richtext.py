@@ -2,7 +2,7 @@
 
 import pytest
 
-from hnda_site.richtext import html_to_text, sanitize_html, summarize
+from richtext.text import html_to_text, sanitize_html, summarize
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",

@@ -21,16 +21,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from hnda_site.models import PendingImport
-from hnda_site.richtext import EditorUploadStorage
 from members.models import Member
+from richtext.text import EditorUploadStorage
+from spreadsheets.models import PendingImport
 
 pytest.importorskip("moto", reason="moto (requirements-dev.txt) runs the local S3 server")
 boto3 = pytest.importorskip("boto3")
 
 pytestmark = pytest.mark.s3
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 BUCKET = "hnda-media"
 KEYS = {"S3_ACCESS_KEY_ID": "testing-key", "S3_SECRET_ACCESS_KEY": "testing-secret", "S3_REGION": "cn-central-1"}
 

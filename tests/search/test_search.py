@@ -13,10 +13,10 @@ from import_export.formats import base_formats
 
 from association.models import Document, DocumentVersion
 from association.seed import load as load_association_seed
-from hnda_site import search
 from members.models import Member
 from members.resources import MemberResource
 from news.models import Article, Category
+from search import fulltext as search
 
 
 @pytest.fixture
@@ -297,7 +297,7 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_membe
     and the site chrome (navigation 栏目 and documents, footer 友情链接): 3.
 
     PostgreSQL adds three: a transaction (begin, commit) holding ``SET LOCAL enable_seqscan = off``
-    (see hnda_site.search.index_scans).
+    (see search.fulltext.index_scans).
     """
     load_association_seed()
     make_article("园区新闻")

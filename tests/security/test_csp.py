@@ -10,7 +10,7 @@ from django.test import Client
 from members.models import Member
 from news.models import Article
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 PUBLIC_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -93,7 +93,7 @@ def test_admin_allows_only_the_import_preview_style_attributes_by_hash(staff_cli
 
 @pytest.mark.parametrize("url", ["/admin/news/article/add/", "/admin/association/document/"])
 def test_only_editor_pages_allow_inline_styles(staff_client, seeded, url):
-    """CKEditor 5 writes <style> elements and style attributes (hnda_site/security.py says why)."""
+    """CKEditor 5 writes <style> elements and style attributes (security/hooks.py says why)."""
     policy = directives(staff_client.get(url))
     shows_editor = "/add/" in url
     assert ("'unsafe-inline'" in policy.get("style-src-elem", [])) is shows_editor

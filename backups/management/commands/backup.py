@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hnda_site.backups import BackupError, create_backup, prune_backups
+from backups.archive import BackupError, create_backup, prune_backups
 
 
 class Command(BaseCommand):

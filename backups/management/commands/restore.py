@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hnda_site.backups import BackupError, restore_backup, verify_backup
+from backups.archive import BackupError, restore_backup, verify_backup
 
 
 class Command(BaseCommand):

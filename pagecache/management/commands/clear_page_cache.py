@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hnda_site import pagecache
+from pagecache import cache as pagecache
 
 
 class Command(BaseCommand):

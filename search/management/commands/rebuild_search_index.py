@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 
-from hnda_site import search
+from search import fulltext as search
 
 
 class Command(BaseCommand):

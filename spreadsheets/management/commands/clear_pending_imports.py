@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hnda_site.models import PendingImport
+from spreadsheets.models import PendingImport
 
 
 class Command(BaseCommand):
