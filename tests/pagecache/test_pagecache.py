@@ -24,7 +24,7 @@ from pagecache import cache as pagecache
 from pagecache import redisconn
 from pagecache.models import PageCacheStamp
 
-from .conftest import BROWSER_USER_AGENT
+from tests.conftest import BROWSER_USER_AGENT
 
 pytestmark = pytest.mark.django_db
 
