@@ -23,7 +23,6 @@ from news.models import Article
 from pagecache import cache as pagecache
 from pagecache import redisconn
 from pagecache.models import PageCacheStamp
-
 from tests.conftest import BROWSER_USER_AGENT
 
 pytestmark = pytest.mark.django_db
