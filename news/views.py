@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from hnda_site import languages, pagecache
+from hnda_site import languages
+from pagecache import cache as pagecache
 
 from . import viewcounter
 from .models import Article, Category
