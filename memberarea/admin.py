@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from association.versiondiff import char_diff
-from hnda_site.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
-from hnda_site.richtext import html_to_text
-from hnda_site.spreadsheets import escape_formula
+from editorial.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
+from richtext.text import html_to_text
+from spreadsheets.formats import escape_formula
 
 from . import notices
 from .models import ChangeRequest, MemberContact, MemberNotice, MemberPost, MemberSection, Membership, PostRead

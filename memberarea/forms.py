@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from hnda_site.richtext import text_blocks
+from richtext.text import text_blocks
 
 from .models import ChangeRequest
 

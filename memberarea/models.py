@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hnda_site.models import EditVersioned, staff_member_field
-from hnda_site.richtext import RichTextField, sanitize_html
 from members.logos import shrink_logo, validate_logo_extension, validate_logo_size
 from members.models import Member
+from richtext.text import RichTextField, sanitize_html
 
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入 11 位手机号码，例如 13800000000。")
 

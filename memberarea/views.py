@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from hnda_site.numbers import parse_digits
-from hnda_site.twofactor import SetupView, TokenForm, confirmed_device, is_required
 from members.models import Member
+from security.twofactor import SetupView, TokenForm, confirmed_device, is_required
 
 from .forms import ChangeRequestForm, ContactLoginForm, ContactPasswordResetForm
 from .models import ChangeRequest, MemberContact, MemberPost, MemberSection, Membership, PostRead

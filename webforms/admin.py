@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from openpyxl import Workbook
 
-from hnda_site.spreadsheets import escape_formula
+from spreadsheets.formats import escape_formula
 
 from . import decisions, notify
 from .models import Enquiry, MembershipApplication, Registration, RegistrationForm

@@ -6,7 +6,7 @@ change that a public page shows moves the stamp on here."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from hnda_site import pagecache
+from pagecache import cache as pagecache
 
 from .models import Enquiry, RegistrationForm
 

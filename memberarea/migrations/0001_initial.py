@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import hnda_site.richtext
+import richtext.text
 import memberarea.models
 import members.logos
 import simple_history.models
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             name='HistoricalChangeRequest',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('introduction', hnda_site.richtext.RichTextField(blank=True, verbose_name='单位简介')),
+                ('introduction', richtext.text.RichTextField(blank=True, verbose_name='单位简介')),
                 ('website', models.URLField(blank=True, validators=[django.core.validators.URLValidator(message='请填写以 http:// 或 https:// 开头的网址。', schemes=['http', 'https'])], verbose_name='网址')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='英文名称')),
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('edit_version', models.PositiveIntegerField(default=0, editable=False, verbose_name='编辑版本')),
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', hnda_site.richtext.RichTextField(blank=True, verbose_name='正文')),
+                ('body', richtext.text.RichTextField(blank=True, verbose_name='正文')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发布时间')),
                 ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', hnda_site.richtext.RichTextField(blank=True, verbose_name='正文')),
+                ('body', richtext.text.RichTextField(blank=True, verbose_name='正文')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发布时间')),
                 ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -232,7 +232,7 @@ class Migration(migrations.Migration):
             name='ChangeRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('introduction', hnda_site.richtext.RichTextField(blank=True, verbose_name='单位简介')),
+                ('introduction', richtext.text.RichTextField(blank=True, verbose_name='单位简介')),
                 ('website', models.URLField(blank=True, validators=[django.core.validators.URLValidator(message='请填写以 http:// 或 https:// 开头的网址。', schemes=['http', 'https'])], verbose_name='网址')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='英文名称')),

@@ -32,7 +32,7 @@ def test_a_form_page_is_never_served_to_another_visitor(settings, db):
 def test_the_page_cache_never_keeps_a_page_that_used_a_csrf_token(rf):
     from django.http import HttpResponse
 
-    from hnda_site.pagecache import PageCacheMiddleware
+    from pagecache.cache import PageCacheMiddleware
 
     request = rf.get("/")
     request.META["CSRF_COOKIE_USED"] = True
