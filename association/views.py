@@ -8,8 +8,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from hnda_site import twofactor
 from hnda_site.numbers import parse_digits
+from security import twofactor
 
 from . import outline, versiondiff
 from .models import Document

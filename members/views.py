@@ -1,8 +1,8 @@
 from django.views.generic import DetailView, ListView
 
-from hnda_site import search as fulltext
-from hnda_site import twofactor
 from hnda_site.pagination import PageNumberMixin
+from search import fulltext
+from security import twofactor
 
 from .filters import DirectoryFilters
 from .models import Member

@@ -5,7 +5,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from hnda_site.models import SiteSettings
-from hnda_site.structured_data import absolute_url
+from seo.structured_data import absolute_url
 
 from .models import Article, Category
 

@@ -1,8 +1,10 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from hnda_site import languages, pagecache, twofactor
+from hnda_site import languages
 from hnda_site.pagination import PageNumberMixin
+from pagecache import cache as pagecache
+from security import twofactor
 
 from . import viewcounter
 from .models import Article, Category
@@ -43,7 +45,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("category").in_page_language()
+        articles = Article.objects.select_related("category", "registration_form").in_page_language()
         return articles if twofactor.can_preview(self.request.user, "news.change_article") else articles.published()
 
     def get(self, request, *args, **kwargs):

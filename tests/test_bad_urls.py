@@ -119,12 +119,12 @@ def admin_url(model, suffix=""):
 
 
 def test_the_history_pages_checked_are_every_simple_history_admin():
+    """Found, not listed: every admin showing django-simple-history's page is checked below. (A tracked
+    model whose admin shows Django's own 历史 page answers a bad id as Django does: see further down.)"""
     models = {model._meta.label for model, _ in history_admins()}
     assert {"news.Article", "news.Category", "members.Member", "association.Document"} <= models
-    tracked = {
-        model._meta.label for model, _ in admin_models() if hasattr(model._meta, "simple_history_manager_attribute")
-    }
-    assert tracked == models
+    tracked = {model for model, _ in admin_models() if hasattr(model._meta, "simple_history_manager_attribute")}
+    assert models <= {model._meta.label for model in tracked}
 
 
 @pytest.mark.parametrize("bad_id", BAD_IDS)

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
-from hnda_site.images import ImageFormField
 from members.models import Member
 from news.models import Article
-from tests.test_uploads import png_header_only, upload
+from richtext.images import ImageFormField
+from tests.richtext.test_uploads import png_header_only, upload
 
 pytestmark = pytest.mark.django_db
 

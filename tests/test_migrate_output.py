@@ -70,8 +70,8 @@ def test_migrating_a_new_postgresql_database_prints_nothing_but_the_migrations(n
 
 
 def test_a_write_during_migrate_does_not_move_the_stamp_but_the_end_of_migrate_does(db):
-    from hnda_site import pagecache
-    from hnda_site.models import PageCacheStamp
+    from pagecache import cache as pagecache
+    from pagecache.models import PageCacheStamp
 
     before = PageCacheStamp.objects.get_or_create(pk=1)[0].generation
     pagecache.migration_started(sender=None)

@@ -8,8 +8,8 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from hnda_site import redisconn
 from news import viewcounter
+from pagecache import redisconn
 
 pytestmark = pytest.mark.django_db
 
