@@ -335,7 +335,7 @@ def next_scheduled_change():
 
 
 # While `migrate` runs, writes do not move the stamp on: its table may not exist yet (a new database).
-_migration = {"running": False}
+_migration = {"running": False, "wrote": False}
 
 
 def migration_started(sender, **kwargs):
@@ -344,10 +344,13 @@ def migration_started(sender, **kwargs):
 
 
 def migration_finished(sender, using="default", **kwargs):
-    """``post_migrate`` receiver: the stamp moves on once, for whatever the migrations wrote."""
+    """``post_migrate`` receiver: the stamp moves on once if the migrations wrote content."""
     if not _migration["running"]:
         return
     _migration["running"] = False
+    if not _migration["wrote"]:
+        return
+    _migration["wrote"] = False
     with connections[using].cursor() as cursor:
         tables = connections[using].introspection.table_names(cursor)
     if _stamp_table() in tables:  # not after `migrate pagecache zero` or a partial migrate
@@ -359,6 +362,7 @@ def _bump_shared():
     from .models import PageCacheStamp
 
     if _migration["running"]:
+        _migration["wrote"] = True
         return None
     try:
         with quiet():
