@@ -3,7 +3,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
-from .admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
+from .admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin, save_each_action
 from .links import check_links
 from .models import BrokenLink, FriendlyLink, LinkCheck, SiteSettings
 
@@ -77,9 +77,18 @@ class LinkCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FriendlyLink)
-class FriendlyLinkAdmin(admin.ModelAdmin):
+class FriendlyLinkAdmin(StaffEditAdmin):
+    """Every change, in the form, in the list or by an action, is in the history with its values."""
+
     list_display = ["name", "name_en", "url", "group", "order", "visible"]
     list_display_links = ["name"]
     list_editable = ["group", "order", "visible"]
     list_filter = ["group", "visible"]
     search_fields = ["name", "name_en", "url"]
+    fields = ["name", "name_en", "url", "group", "order", "visible"]
+    actions = ["show_on_site", "hide_from_site"]
+
+    show_on_site = save_each_action("显示所选友情链接", "批量操作：显示", "已显示 {count} 个友情链接。", visible=True)
+    hide_from_site = save_each_action(
+        "不显示所选友情链接", "批量操作：隐藏", "已隐藏 {count} 个友情链接。", visible=False
+    )
