@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -87,6 +88,7 @@ class FriendlyLinkAdmin(StaffEditAdmin):
     search_fields = ["name", "name_en", "url"]
     fields = ["name", "name_en", "url", "group", "order", "visible"]
     actions = ["show_on_site", "hide_from_site"]
+    formfield_overrides = {**StaffEditAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
 
     show_on_site = save_each_action("显示所选友情链接", "批量操作：显示", "已显示 {count} 个友情链接。", visible=True)
     hide_from_site = save_each_action(
