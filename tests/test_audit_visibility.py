@@ -2,7 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from association.models import Document, DocumentVersion
@@ -156,3 +158,20 @@ def test_a_member_manager_opens_the_history_of_members(member_manager, member):
     response = member_manager.get(reverse("admin:members_member_history", args=[member.pk]))
     assert response.status_code == 200
     assert "岳阳市新址" in response.content.decode()
+
+
+def test_the_narrowed_listing_costs_the_same_queries_however_many_records(member_manager, admin_user):
+    def change_members(first, count):
+        for number in range(first, first + count):
+            member = Member.objects.create(name=f"开发区{number}", city="yueyang", kind="economic")
+            member.address = "新址"
+            member._history_user = admin_user
+            member.save()
+
+    change_members(0, 2)
+    with CaptureQueriesContext(connection) as few:
+        member_manager.get(LISTING)
+    change_members(2, 30)
+    with CaptureQueriesContext(connection) as many:
+        assert "开发区31" in member_manager.get(LISTING).content.decode()
+    assert len(many) == len(few)
