@@ -96,9 +96,10 @@ def matching_device(user, code):
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         if totp.verify(token, device.tolerance, device.last_t + 1):
-            # A code is good once: the same one cannot be replayed.
-            TOTPDevice.objects.filter(pk=device.pk).update(last_t=totp.t(), last_used_at=timezone.now())
-            return device
+            # A code is good once: the same one cannot be replayed, not even by two requests at once.
+            used = TOTPDevice.objects.filter(pk=device.pk, last_t__lt=totp.t())
+            if used.update(last_t=totp.t(), last_used_at=timezone.now()):
+                return device
     return None
 
 
