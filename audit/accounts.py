@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
-from hnda_site.changes import display_value
+from editorial.changes import display_value
 
 from .models import ChangeRecord
 

@@ -102,7 +102,7 @@ def test_deleting_links_in_bulk_is_recorded(staff_client, admin_user, link):
 def test_links_that_existed_before_get_a_first_history_row(link):
     """So that the first change after the upgrade still shows the old address."""
     link.history.all().delete()
-    migration = import_module("hnda_site.migrations.0009_friendly_link_history")
+    migration = import_module("hnda_site.migrations.0010_friendly_link_history")
     migration.record_existing_links(apps, None)
     link.url = PHISHING
     link.save()
