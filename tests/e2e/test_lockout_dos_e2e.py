@@ -67,6 +67,7 @@ def test_the_lockout_page_passes_axe_at_both_widths_and_in_high_contrast(
             page = context.new_page()
             try_to_log_in(page)
             expect(page.locator("h1")).to_have_text("登录已暂停")
+            page.wait_for_load_state("load")  # stylesheets and a11y.js in place before axe looks
             options = {"resultTypes": ["violations"]}
             if contrast:
                 options["rules"] = {"color-contrast-enhanced": {"enabled": True}}
