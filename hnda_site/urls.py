@@ -10,7 +10,7 @@ from association.sitemaps import DocumentHistorySitemap, DocumentSitemap, OldVer
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
-from . import twofactor, views
+from . import pagecache, twofactor, views
 from .sitemaps import StaticSitemap
 
 handler500 = "hnda_site.views.server_error"
@@ -48,7 +48,7 @@ urlpatterns += [
     path("admin/", admin.site.urls),
     # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
     path("ckeditor5/image_upload/", views.editor_upload, name="ck_editor_5_upload_file"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", pagecache.reads_query("p")(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("favicon.ico", views.favicon),
     path("healthz", views.health, name="health"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

@@ -22,7 +22,7 @@ from association.models import Document, DocumentVersion
 from members.models import Member
 from news.models import Article, Category
 
-from . import preferences
+from . import pagecache, preferences
 from . import search as fulltext
 from .languages import is_english
 from .richtext import may_upload_images, store_editor_image, summarize
@@ -256,6 +256,7 @@ def health(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@pagecache.reads_query("fontsize", "contrast", "reset", "next")
 @never_cache
 @require_GET
 def set_reading_preferences(request):
