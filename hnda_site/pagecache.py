@@ -440,17 +440,22 @@ class Store:
     """A map bounded in bytes (``PAGE_CACHE_MAX_BYTES``), evicting the least recently used: the worker's
     memory stays flat whatever the number of distinct URLs.
 
-    Segmented, so that a flood of URLs asked for once cannot push out the pages people read: a new entry
-    starts on probation, and moves to the protected part (up to ``PROTECTED_SHARE`` of the bytes) on its
-    second use. Eviction takes the least recently used entry on probation first; the protected part's own
-    least recently used go back to probation when it is full.
+    Segmented (2Q), so that a flood of URLs asked for once cannot push out the pages people read: a new
+    entry starts on probation, and moves to the protected part (up to ``PROTECTED_SHARE`` of the bytes)
+    on its second use. Eviction takes the least recently used entry on probation first (the protected
+    part's own least recently used go back to probation when it is full). The keys of pages evicted from
+    probation are remembered for a while (their hashes only, ``GHOST_SHARE`` of the bytes): a page asked
+    for again in that time is stored as protected at once.
     """
 
     PROTECTED_SHARE = 0.8
+    GHOST_SHARE = 0.02
+    GHOST_BYTES = 100  # one remembered key hash with its map node
 
     def __init__(self):
         self._probation = OrderedDict()
         self._protected = OrderedDict()
+        self._ghosts = OrderedDict()
         self._bytes = 0
         self._protected_bytes = 0
         self._lock = threading.Lock()
@@ -472,14 +477,23 @@ class Store:
                 self._balance()
             return entry
 
+    @staticmethod
+    def _limit():
+        """Bytes for the pages: the bound less what the remembered keys may take."""
+        return int(settings.PAGE_CACHE_MAX_BYTES * (1 - Store.GHOST_SHARE))
+
     def put(self, key, entry):
         size = self._size(key, entry)
-        limit = settings.PAGE_CACHE_MAX_BYTES
+        limit = self._limit()
         with self._lock:
             self._pop(key)
             if size > limit // 4:
                 return  # one huge page must not push everything else out
-            self._probation[key] = entry
+            if self._ghosts.pop(hash(key), None) is not None:  # asked for again soon after it went
+                self._protected[key] = entry
+                self._protected_bytes += size
+            else:
+                self._probation[key] = entry
             self._bytes += size
             self._balance()
 
@@ -497,22 +511,29 @@ class Store:
             self._bytes -= self._size(key, entry)
 
     def _balance(self):
-        while self._protected and self._protected_bytes > settings.PAGE_CACHE_MAX_BYTES * self.PROTECTED_SHARE:
+        limit = self._limit()
+        while self._protected and self._protected_bytes > limit * self.PROTECTED_SHARE:
             key, entry = self._protected.popitem(last=False)
             self._protected_bytes -= self._size(key, entry)
             self._probation[key] = entry  # one more chance: a use before it reaches the end protects it again
-        while self._bytes > settings.PAGE_CACHE_MAX_BYTES:
+        while self._bytes > limit:
             segment = self._probation or self._protected
             key, entry = segment.popitem(last=False)
             size = self._size(key, entry)
             self._bytes -= size
             if segment is self._protected:
                 self._protected_bytes -= size
+            else:
+                self._ghosts[hash(key)] = True
+        ghosts = int(settings.PAGE_CACHE_MAX_BYTES * self.GHOST_SHARE) // self.GHOST_BYTES
+        while len(self._ghosts) > ghosts:
+            self._ghosts.popitem(last=False)
 
     def clear(self):
         with self._lock:
             self._probation.clear()
             self._protected.clear()
+            self._ghosts.clear()
             self._bytes = self._protected_bytes = 0
 
     def __len__(self):
@@ -520,7 +541,8 @@ class Store:
 
     @property
     def size(self):
-        return self._bytes
+        """Bytes held: the pages and the remembered keys."""
+        return self._bytes + len(self._ghosts) * self.GHOST_BYTES
 
 
 STORE = Store()
