@@ -3,8 +3,10 @@
 Starts the site under gunicorn (production settings, a throw-away SQLite database with the initial
 content, no Redis unless ``--redis-url``), then sends, from 4 client threads on 127.0.0.1:
 1. 10,000 URLs with a parameter no page reads (``/news/?utm_source=flood…``): all one cache entry;
-2. 10,000 distinct member searches (``/members/?q=flood…``, a parameter the page does read): a render and
-   an entry each, and between every 20 of them one of the normal pages (their hit rate is reported);
+2. 10,000 distinct URLs with a parameter the page does read (``--flood-path``, by default the charter on
+   a "day" ``/about/charter/?date=flood…``, which renders the current version with a notice; or
+   ``/members/?q=flood…``, slower): a render and an entry each, and between every 20 of them one of the
+   normal pages (their hit rate is reported);
 3. 10,000 forged text-size cookies on the home page: the default page's one entry.
 Prints the RSS of each gunicorn worker before and after each flood, and what the page cache answered.
 
@@ -84,6 +86,7 @@ def main():
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--max-mb", default="24", help="PAGE_CACHE_MAX_MB")
     parser.add_argument("--redis-url", default="")
+    parser.add_argument("--flood-path", default="/about/charter/?date=flood", help="flood 2: this plus a number")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hnda-flood-"))
     env = django_env(f"sqlite:///{tmp / 'db.sqlite3'}", tmp / "static", tmp / "media", args.redis_url)
@@ -100,8 +103,8 @@ def main():
         outcomes, _ = flood(port, args.count, lambda n: (f"/news/?utm_source=flood{n}&x={n}", None))
         log(f"1. {args.count} URLs with unread parameters: {dict(outcomes)}")
         show("after flood 1", server)
-        outcomes, normal = flood(port, args.count, lambda n: (f"/members/?q=flood{n}", None), normal_every=20)
-        log(f"2. {args.count} distinct member searches: {dict(outcomes)}; normal pages meanwhile: {dict(normal)}")
+        outcomes, normal = flood(port, args.count, lambda n: (f"{args.flood_path}{n}", None), normal_every=20)
+        log(f"2. {args.count} distinct {args.flood_path}…: {dict(outcomes)}; normal pages meanwhile: {dict(normal)}")
         show("after flood 2", server)
         outcomes, _ = flood(port, args.count, lambda n: ("/", f"fontsize=flood{n}; contrast=x{n}"))
         log(f"3. {args.count} forged text-size cookies: {dict(outcomes)}")
