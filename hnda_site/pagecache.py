@@ -39,6 +39,14 @@ Other tools
 differs per visitor (the view count). ``memoize(name, compute)``: a value kept per
 process until content changes (the site settings). ``clear()``: what
 ``manage.py clear_page_cache`` does. Never stored: see ``PageCacheMiddleware.cacheable``.
+
+Outages and floods
+------------------
+When the stamp cannot be read (the database is out and Redis holds no copy), or rendering a page whose
+copy is out of date fails with the app's 503, the last good copy is served, marked ``X-Page-Cache: stale``.
+Keys hold only what a page depends on: the query parameters its view declares (``reads_query``; the
+others are dropped from the request before the view runs) and what the preference cookies mean
+(``PAGE_CACHE_VARIANT``). The store is bounded in bytes (``Store``).
 """
 
 import hashlib
@@ -432,7 +440,8 @@ class Entry(NamedTuple):
         return len(self.body) + sum(len(name) + len(value) for name, value in self.headers) + ENTRY_OVERHEAD
 
 
-# Python objects around one entry (tuples, strings, the map's node): about 1 KB measured with tracemalloc.
+# Python objects around one entry (the tuples, the header strings' own overhead, the maps' nodes): an
+# estimate on the safe side, so that a flood of small entries cannot exceed the bound either.
 ENTRY_OVERHEAD = 1024
 
 
