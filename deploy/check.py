@@ -664,6 +664,8 @@ def check_database_outage(stack, site, database):
         while not stop.is_set() and count < 2000:
             path = paths[(number + count) % len(paths)]
             started_in = phase[0]
+            if path == never_cached and started_in == "before":
+                path = cached[0]  # asked for only once the database is down
             try:
                 response = client.get(path)
                 # A response belongs to a phase when it started and ended in it (a busy machine is slow).
