@@ -178,15 +178,15 @@ else:
 # pages must be listed here (or call pagecache.cache.invalidate()).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
-# Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
-PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
+# What of the visitor's cookies changes the rendered HTML (text size, high contrast), as part of the key:
+# a function of the cookies returning "" for the default look (invalid values count as the default).
+PAGE_CACHE_VARIANT = "hnda_site.preferences.cache_variant"
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
 # 会员专区: every page there is private (a member's session, or a login form).
 PAGE_CACHE_EXCLUDED_PATHS += ["/member-area/", "/en/member-area/"]
 # Every CAPTCHA picture is new.
 PAGE_CACHE_EXCLUDED_PATHS += ["/captcha/"]
-# Per worker process.
-PAGE_CACHE_MAX_ENTRIES = 2000
+# Per worker process, in bytes (pages, their headers and bookkeeping): a flood of URLs cannot grow it.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
 
 # Staff write long articles: a session that expires mid-article would lose work.

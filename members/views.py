@@ -4,7 +4,7 @@ from hnda_site.pagination import PageNumberMixin
 from search import fulltext
 from security import twofactor
 
-from .filters import DirectoryFilters
+from .filters import FACETS, DirectoryFilters
 from .models import Member
 
 MEMBERS_PER_PAGE = 24
@@ -16,6 +16,8 @@ class MemberListView(PageNumberMixin, ListView):
     template_name = "members/member_list.html"
     context_object_name = "members"
     paginate_by = MEMBERS_PER_PAGE
+    # The only query parameters this page reads; others are dropped (pagecache.reads_query).
+    page_cache_query = ("q", "page", *(name for name, _label, _choices in FACETS))
 
     def get(self, request, *args, **kwargs):
         self.filters = DirectoryFilters(request.GET)

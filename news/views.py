@@ -19,6 +19,7 @@ class ArticleListView(PageNumberMixin, ListView):
     template_name = "news/article_list.html"
     context_object_name = "articles"
     paginate_by = NEWS_PER_PAGE
+    page_cache_query = ("page",)  # every other query parameter is dropped for the page cache (pagecache.reads_query)
     category = None
 
     def get_queryset(self):
