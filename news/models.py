@@ -406,8 +406,7 @@ class Article(EditVersioned):
         sharing = public.sharing_words_with(self, limit=limit)
         chosen = []
         if not sharing.query.is_empty():  # a title of fewer than two words shares nothing to look up
-            with fulltext.index_scans():  # PostgreSQL: from the GIN index, never by parsing every row
-                chosen = list(sharing)
+            chosen = list(sharing)
         if len(chosen) < limit:
             same_category = Case(When(category_id=self.category_id, then=Value(1)), default=Value(0))
             latest = (
