@@ -37,7 +37,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import NotSupportedError, connections
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Case, Expression, F, IntegerField, Value, When
 from django.utils import translation
@@ -52,6 +52,7 @@ MAX_WORD_TOKEN_LENGTH = 60  # longer "words" (hashes, base64) are not indexed
 TOKENS_FIELD = "search_tokens"
 VECTOR_COLUMN = "search_vector"  # PostgreSQL: the stored tsvector, not a model field (see install_index)
 COUNT_BOUND = 1000  # counts are exact up to here, then "1000+"
+COUNTED_ROWS = 500  # term_frequencies: a word in more rows is not counted (PostgreSQL's statistics say how many)
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 
@@ -235,9 +236,9 @@ class IndexMatch(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, terms, as_set=False, excluded=()):
+    def __init__(self, terms, as_set=False, excluded=(), any_of=False):
         super().__init__()
-        self.terms, self.as_set = tuple(terms), as_set
+        self.terms, self.as_set, self.any_of = tuple(terms), as_set, any_of
         self.excluded = tuple(tuple(group) for group in excluded if group)
         self.pk, self.tokens = F("pk"), F(TOKENS_FIELD)
 
@@ -254,13 +255,15 @@ class IndexMatch(Expression):
         raise NotSupportedError("Site search needs PostgreSQL or SQLite.")
 
     def tsquery(self):
-        query = " & ".join(_quoted(term, "'", ":*") for term in self.terms)
+        query = (" | " if self.any_of else " & ").join(_quoted(term, "'", ":*") for term in self.terms)
+        if self.any_of:
+            query = f"({query})"
         for group in self.excluded:
             query += " & !(" + " & ".join(_quoted(term, "'", ":*") for term in group) + ")"
         return query
 
     def fts5_query(self):
-        query = "(" + " AND ".join(_quoted(term, '"', "*") for term in self.terms) + ")"
+        query = "(" + (" OR " if self.any_of else " AND ").join(_quoted(term, '"', "*") for term in self.terms) + ")"
         for group in self.excluded:
             query += " NOT (" + " AND ".join(_quoted(term, '"', "*") for term in group) + ")"
         return query
@@ -393,6 +396,8 @@ def _sqlite_statements(table):
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {q(fts)} USING fts5({TOKENS_FIELD}, content={q(table)}, "
         "content_rowid='id', detail=none, tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\")",
+        # How many rows hold each token (for weighting words by rarity: term_frequencies).
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {q(fts + '_vocab')} USING fts5vocab({q(fts)}, 'row')",
         f"CREATE TRIGGER IF NOT EXISTS {q(fts + '_insert')} AFTER INSERT ON {q(table)} BEGIN {insert} END",
         f"CREATE TRIGGER IF NOT EXISTS {q(fts + '_delete')} AFTER DELETE ON {q(table)} BEGIN {delete} END",
         f"CREATE TRIGGER IF NOT EXISTS {q(fts + '_update')} AFTER UPDATE OF {TOKENS_FIELD} ON {q(table)} "
@@ -433,7 +438,9 @@ def install_index(connection, table):
                 "SELECT count(*) FROM sqlite_master WHERE tbl_name = %s AND type = 'trigger' AND name LIKE %s",
                 [table, f"{fts_table(table)}_%"],
             )
-            if cursor.fetchone()[0] == 3:
+            triggers = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [f"{fts_table(table)}_vocab"])
+            if triggers == 3 and cursor.fetchone()[0]:
                 return False
             for statement in _sqlite_statements(table):
                 cursor.execute(statement)
@@ -450,6 +457,7 @@ def drop_index(connection, table):
         elif connection.vendor == "sqlite":
             for suffix in ("_insert", "_delete", "_update"):
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{fts_table(table)}{suffix}"')
+            cursor.execute(f'DROP TABLE IF EXISTS "{fts_table(table)}_vocab"')
             cursor.execute(f'DROP TABLE IF EXISTS "{fts_table(table)}"')
 
 
@@ -462,6 +470,79 @@ def rebuild_index(connection, table):
     elif connection.vendor == "postgresql":
         install_index(connection, table)  # the stored vector follows search_tokens by itself
     refresh_statistics(connection, table)
+
+
+def term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
+    """{term: (the share of ``model``'s rows that hold it, how many rows hold it or None)}; (None, None)
+    when nothing is known. One query, however many terms.
+
+    PostgreSQL: the planner's statistics of the stored vector (``pg_stats``, refreshed by ANALYZE) give the
+    share of the common words (in ``COUNTED_ROWS`` rows or more; their count is None); the others are
+    counted from the GIN index (a rare word: a few keys). SQLite: the FTS5 vocabulary table
+    (exact counts) over the highest key.
+    """
+    terms = list(dict.fromkeys(terms))
+    if not terms:
+        return {}
+    connection = connections[using]
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: a common word's share from the statistics; any other word counted from the
+            # GIN index (a rare word: a few keys). The table and column names are ours, not input.
+            cursor.execute(
+                f"""
+                WITH stats AS (
+                    SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+                    WHERE schemaname = current_schema() AND tablename = %s AND attname = %s
+                ), known AS (
+                    SELECT elem, freq FROM stats, unnest(stats.elems, stats.freqs[1:cardinality(stats.elems)])
+                        AS s(elem, freq)
+                ), total AS (
+                    SELECT coalesce(nullif(greatest(reltuples, 0), 0), (SELECT max(id) FROM {quote(table)}), 0) AS n
+                    FROM pg_class WHERE oid = %s::regclass
+                )
+                SELECT t.term, known.freq,
+                    CASE WHEN known.freq IS NULL OR known.freq * (SELECT n FROM total) < %s THEN (
+                        SELECT count(*) FROM {quote(table)}
+                        WHERE {quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, t.query)
+                    ) END,
+                    (SELECT n FROM total)
+                FROM unnest(%s::text[], %s::text[]) AS t(term, query) LEFT JOIN known ON known.elem = t.term
+                """,  # noqa: S608
+                [
+                    table,
+                    VECTOR_COLUMN,
+                    quote(table),
+                    COUNTED_ROWS,
+                    [term.text for term in terms],
+                    [_quoted(term, "'", ":*") for term in terms],
+                ],
+            )
+            by_text = {term.text: term for term in terms}
+            result = {}
+            for text, share, docs, total in cursor.fetchall():
+                if docs is not None:
+                    share = docs / total if total else None
+                result[by_text[text]] = (share, docs)
+            return result
+        if connection.vendor == "sqlite":
+            vocab = quote(fts_table(table) + "_vocab")
+            marks = ", ".join(["%s"] * len(terms))
+            cursor.execute(
+                f"SELECT term, doc FROM {vocab} WHERE term IN ({marks}) "  # noqa: S608 (our table names)
+                f"UNION ALL SELECT NULL, max(rowid) FROM {quote(table)}",
+                [term.text for term in terms],
+            )
+            rows = cursor.fetchall()
+            total = next((docs for term, docs in rows if term is None), None) or 0
+            counts = {term: docs for term, docs in rows if term is not None}
+            return {
+                term: (min(1.0, counts.get(term.text, 0) / total) if total else None, counts.get(term.text, 0))
+                for term in terms
+            }
+    return dict.fromkeys(terms, (None, None))
 
 
 def refresh_statistics(connection, *tables):

@@ -171,15 +171,53 @@ def test_member_name_hits_rank_above_introduction_hits(client, make_member):
     assert titles(found(client, "长沙高新区"), "members") == ["长沙高新技术产业开发区（长沙高新区）", "甲单位"]
 
 
-def test_articles_sharing_words_with_an_article_most_shared_first(make_article):
+def test_articles_sharing_words_with_an_article_rarest_shared_words_first(make_article):
     article = make_article("长沙高新区召开科技创新大会")
     most = make_article("长沙高新区科技创新成果展", days_ago=30)
-    some = make_article("株洲高新区召开大会", days_ago=2)
+    some = make_article("岳阳召开创新大会", days_ago=2)
     make_article("岳阳绿色化工发展", days_ago=1)  # nothing in common
-    make_article("长沙天气", days_ago=1)  # one piece (长沙) is not enough
+    make_article("长沙天气", days_ago=1)  # one word (长沙) is not enough
     make_article("长沙高新区草稿", status=Article.Status.DRAFT)
+    for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州", "怀化", "娄底"]):
+        make_article(f"{city}高新区新闻第{number}号", days_ago=number + 3)  # only 高新区, in most titles
+    search.refresh_statistics(connection)  # as after any bulk write (and autovacuum) on a real site
     related = Article.objects.published().sharing_words_with(article)
     assert list(related) == [most, some]
+
+
+def test_a_common_word_alone_relates_no_article(make_article):
+    """高新区 is in most titles of a 开发区 site: sharing it says nothing."""
+    article = make_article("长沙高新区工作动态")
+    for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州", "怀化", "娄底"]):
+        make_article(f"{city}高新区第{number}期简报", days_ago=number + 2)
+    search.refresh_statistics(connection)
+    assert list(Article.objects.published().sharing_words_with(article)) == []
+
+
+def test_later_title_words_and_the_summary_count(make_article):
+    article = make_article(
+        "长沙高新区召开二〇二六年度科技创新大会暨梅溪湖国际研讨会", summary="会议聚焦岳麓山大学城的成果转化。"
+    )
+    late = make_article("梅溪湖国际研讨会开幕", days_ago=2)  # words after the title's first eight pieces
+    summary = make_article("岳麓山大学城成果转化对接", days_ago=3)  # words of the summary only
+    for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州"]):
+        make_article(f"{city}高新区第{number}期简报", days_ago=number + 5)
+    search.refresh_statistics(connection)
+    assert set(Article.objects.published().sharing_words_with(article)) == {late, summary}
+
+
+def test_related_articles_take_the_same_queries_whatever_the_title_and_archive(
+    make_article, django_assert_max_num_queries
+):
+    article = make_article(
+        "长沙高新区召开二〇二六年度科技创新大会暨梅溪湖国际研讨会", summary="岳麓山大学城的成果转化。"
+    )
+    with django_assert_max_num_queries(4):
+        article.related()
+    for number in range(30):
+        make_article(f"梅溪湖国际研讨会第{number}场", days_ago=number + 2)
+    with django_assert_max_num_queries(4):
+        assert len(article.related()) == 5
 
 
 # --- The page ---------------------------------------------------------------------------------------------
