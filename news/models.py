@@ -333,6 +333,10 @@ class Article(EditVersioned):
         indexes = [
             models.Index(fields=["status", "-pinned", "-published_at", "-id"], name="article_list_idx"),
             models.Index(fields=["category", "status", "-published_at"], name="article_category_idx"),
+            # A 栏目's list in its order: a deep page's keys come from this index alone.
+            models.Index(
+                fields=["category", "status", "-pinned", "-published_at", "-id"], name="article_category_list_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

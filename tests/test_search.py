@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from import_export.formats import base_formats
@@ -506,3 +507,18 @@ def test_a_restore_refreshes_the_planner_statistics(make_article, tmp_path, sett
     folder = out.getvalue().split("Backup written to ")[1].strip()
     call_command("restore", folder, yes=True, stdout=StringIO())
     assert statistics_mark("news_article")  # a restored PostgreSQL table starts without statistics
+
+
+def test_the_admin_article_search_uses_the_index_not_like(staff_client, make_article):
+    make_article("湘江新闻", body="<p>正文提到ＡＢＣ园区。</p>")
+    make_article("其他新闻", title_en="Xiangjiang investment", body_en="<p>English body.</p>")
+    make_article("无关新闻")
+    changelist = reverse("admin:news_article_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(changelist, {"q": "湘江"})
+    assert [a.title for a in response.context["cl"].result_list] == ["湘江新闻"]
+    assert not any("LIKE" in query["sql"].upper() for query in captured.captured_queries)
+    by_body = staff_client.get(changelist, {"q": "abc 园区"}).context["cl"].result_list
+    assert [a.title for a in by_body] == ["湘江新闻"]
+    in_english = staff_client.get(changelist, {"q": "xiangjiang"}).context["cl"].result_list
+    assert [a.title for a in in_english] == ["其他新闻"]
