@@ -11,7 +11,7 @@ from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 
 from . import twofactor, views
-from .sitemaps import StaticSitemap
+from .sitemaps import StaticSitemap, sitemap_or_index
 
 handler500 = "hnda_site.views.server_error"
 
@@ -48,7 +48,8 @@ urlpatterns += [
     path("admin/", admin.site.urls),
     # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
     path("ckeditor5/image_upload/", views.editor_upload, name="ck_editor_5_upload_file"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap_or_index, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("favicon.ico", views.favicon),
     path("healthz", views.health, name="health"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

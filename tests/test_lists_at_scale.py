@@ -44,3 +44,20 @@ def test_a_deep_page_takes_the_same_queries_however_deep(
         make_article(f"快讯{number:02d}", days_ago=number + 1)
     with django_assert_num_queries(len(second)):
         assert client.get(url, {"page": 5}).status_code == 200
+
+
+def test_past_the_limit_the_sitemap_is_an_index_of_section_files(client, make_article, monkeypatch, settings):
+    from hnda_site import sitemaps
+
+    for number in range(3):
+        make_article(f"快讯{number}")
+    assert "<urlset" in client.get("/sitemap.xml").content.decode()
+    monkeypatch.setattr(sitemaps, "URLS_PER_SITEMAP", 4)
+    monkeypatch.setattr(sitemaps.SiteSitemap, "limit", 2)
+    settings.PAGE_CACHE_ENABLED = False
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert f"<loc>{settings.SITE_URL}/sitemap-articles.xml</loc>" in index
+    assert f"<loc>{settings.SITE_URL}/sitemap-articles.xml?p=2</loc>" in index  # 3 articles, 2 a file
+    assert "sitemap-articles.xml?p=3" not in index
+    assert client.get("/sitemap-articles.xml", {"p": 2}).content.decode().count("<url>") == 1
