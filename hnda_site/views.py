@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import Count, Window
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -144,8 +143,9 @@ class SearchView(TemplateView):
             member_page = self._page(members_paginator)
             found_members = _in_order(Member.objects.defer("search_tokens"), member_page.object_list)
         else:
-            found_members = list(members.annotate(total=Window(Count("pk")))[: self.preview_count])
-            member_count = found_members[0].total if found_members else 0
+            # A bounded count and the first few: a window count would rank and count every match.
+            member_count = fulltext.bounded_count(members)
+            found_members = list(members.defer("search_tokens")[: self.preview_count]) if member_count else []
             member_page = None
         news_page, news = None, []
         news_count = fulltext.bounded_count(articles)
