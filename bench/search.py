@@ -155,9 +155,9 @@ def task_generate(articles, min_kb, max_kb, members, seed=20201218):
     from django.db import connection
     from django.utils import timezone
 
-    from hnda_site import search
     from members.models import Member
     from news.models import Article, Category
+    from search import fulltext as search
 
     rng = random.Random(seed)
     category = Category.objects.get(slug="park-express")
@@ -257,8 +257,8 @@ def task_count_queries(paths):
 
 def task_explain(query):
     """The database's plan for the first page of the article search (does it use the index?)."""
-    from hnda_site import search
     from news.models import Article
+    from search import fulltext as search
 
     articles = search.matching(Article.objects.published(), query).order_by("-published_at", "-id")
     tier = search.rank_tiers(search.parse(query))[-1]

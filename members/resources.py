@@ -17,9 +17,9 @@ from django.db import connections
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from hnda_site import search
 from hnda_site.numbers import parse_digits
-from hnda_site.spreadsheets import unescape_formula
+from search import fulltext
+from spreadsheets.formats import unescape_formula
 
 from .models import Member
 
@@ -247,7 +247,7 @@ class MemberResource(resources.ModelResource):
         search right after importing thousands of members must not be planned as for an empty table."""
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and result.totals.get("new", 0) + result.totals.get("update", 0):
-            search.refresh_statistics(connections[Member.objects.db], Member._meta.db_table)
+            fulltext.refresh_statistics(connections[Member.objects.db], Member._meta.db_table)
 
     @classmethod
     def column_names(cls):

@@ -2,10 +2,10 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
 
-from hnda_site import search as fulltext
-from hnda_site.admin_mixins import StaffEditAdmin, save_each, save_each_action
-from hnda_site.changes import chinese_date
+from editorial.admin_mixins import StaffEditAdmin, save_each, save_each_action
+from editorial.changes import chinese_date
 from hnda_site.models import SiteSettings
+from search import fulltext
 
 from . import viewcounter
 from .models import Article, Category

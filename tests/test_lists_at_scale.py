@@ -47,7 +47,7 @@ def test_a_deep_page_takes_the_same_queries_however_deep(
 
 
 def test_past_the_limit_the_sitemap_is_an_index_of_section_files(client, make_article, monkeypatch, settings):
-    from hnda_site import sitemaps
+    from seo import sitemaps
 
     for number in range(3):
         make_article(f"快讯{number}")
