@@ -1,7 +1,6 @@
 from django.views.generic import DetailView, ListView
 
 from hnda_site.pagination import PageNumberMixin
-from search import fulltext
 from security import twofactor
 
 from .filters import FACETS, DirectoryFilters
@@ -27,14 +26,8 @@ class MemberListView(PageNumberMixin, ListView):
         return self.filters.apply(Member.objects.active()).for_list()
 
     def get_context_data(self, **kwargs):
-        if not self.filters.query:
-            facets = self.filters.facets(Member.objects.active())
-            return super().get_context_data(filters=self.filters, facets=facets, **kwargs)
-        with fulltext.index_scans():  # every query that searches is evaluated in here
-            facets = self.filters.facets(Member.objects.active())
-            context = super().get_context_data(filters=self.filters, facets=facets, **kwargs)
-            context["members"] = context["object_list"] = list(context["object_list"])
-        return context
+        facets = self.filters.facets(Member.objects.active())
+        return super().get_context_data(filters=self.filters, facets=facets, **kwargs)
 
 
 class MemberDetailView(DetailView):
