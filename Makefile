@@ -74,9 +74,11 @@ check-deploy: install
 bench: install-dev
 	$(PY) bench/run.py $(ARGS)
 
-## bench-search: site search over 10,000 generated articles on SQLite (ARGS="--database-url postgres://…" for PostgreSQL)
+## bench-search: site search over 10,000 generated articles on SQLite, then on PostgreSQL (ARGS="--articles 100000")
+BENCH_SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hnda_bench_search
 bench-search: install-dev
 	$(PY) bench/search.py $(ARGS)
+	$(PY) bench/search.py --database-url $(BENCH_SEARCH_DATABASE_URL) $(ARGS)
 
 # The English interface: Chinese is the source language (msgids), English the one catalogue.
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=deploy --ignore=staticfiles

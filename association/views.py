@@ -66,6 +66,7 @@ class DocumentView(DocumentMixin, DetailView):
 
     template_name = "association/document_detail.html"
     context_object_name = "version"
+    page_cache_query = ("date",)  # every other query parameter is dropped (pagecache.reads_query)
 
     @cached_property
     def date_param(self):
@@ -123,6 +124,7 @@ class HistoryView(DocumentMixin, TemplateView):
     """
 
     template_name = "association/history.html"
+    page_cache_query = ("a", "b", "article")  # every other query parameter is dropped (pagecache.reads_query)
 
     def get(self, request, *args, **kwargs):
         a, b = parse_number(request.GET.get("a")), parse_number(request.GET.get("b"))

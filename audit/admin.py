@@ -4,11 +4,16 @@ from django.utils.html import format_html, format_html_join
 from editorial.admin_mixins import ReadOnlyAdminMixin
 
 from .models import ChangeRecord
+from .visibility import visible_records
 
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only for everyone: the trail cannot be added to, edited or deleted from the admin."""
+    """Read-only for everyone: the trail cannot be added to, edited or deleted from the admin.
+
+    Each user sees only the records of models they may view (``audit.visibility``): in the list,
+    its filters, its search and date drill-down, and the detail page.
+    """
 
     list_display = ["at", "user", "model_name", "record_link", "action", "reason", "changes_list"]
     list_filter = [
@@ -24,6 +29,9 @@ class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ["at", "user", "model_name", "record_link", "action", "reason", "changes_list"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return visible_records(request, super().get_queryset(request))
+
     @admin.display(description="类型", ordering="content_type")
     def model_name(self, record):
         return record.content_type.name
@@ -37,5 +45,5 @@ class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changes_list(self, record):
         if not record.changes:
             return "—"
-        items = format_html_join("", "<li>{}：{} → {}</li>", record.changes)
+        items = format_html_join("", "<li>{}</li>", ([record.change_text(change)] for change in record.changes))
         return format_html('<ul class="change-record-changes">{}</ul>', items)

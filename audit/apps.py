@@ -6,4 +6,6 @@ class AuditConfig(AppConfig):
     verbose_name = "操作记录"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the history receiver)
+        from . import accounts, signals  # noqa: F401  (signals connects the history receiver)
+
+        accounts.connect()

@@ -31,6 +31,8 @@ class ChangeRecord(models.Model):
     object_repr = models.CharField("记录", max_length=300)
     action = models.CharField("操作", max_length=1, choices=Action.choices)
     reason = models.CharField("说明", max_length=100, blank=True)
+    # [label, old, new] rows; account events (audit.accounts) also have [label, what] rows,
+    # e.g. ["增加权限", "园区快讯：修改文章"] or ["密码", "已修改"].
     changes = models.JSONField("修改内容", default=list, help_text="[字段, 原来的值, 新的值] 的列表")
 
     class Meta:
@@ -41,6 +43,13 @@ class ChangeRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
+
+    @staticmethod
+    def change_text(change):
+        """One entry of ``changes`` in words: 字段：原来的值 → 新的值, or 事项：内容."""
+        if len(change) == 2:
+            return "{}：{}".format(*change)
+        return "{}：{} → {}".format(*change)
 
     def get_admin_url(self):
         """The admin page of the record changed, or '' when it has none (or is gone)."""

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from search import fulltext
+
 PREFIX = "hnda-"
 CHECKSUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
@@ -200,6 +202,9 @@ def restore_backup(folder):
     if manifest["engine"] != engine():
         raise BackupError(f"This backup is of a {manifest['engine']} database; the site uses {engine()}.")
     load_database(folder / manifest["database_file"])
+    # A restored database has no planner statistics (pg_restore does not ANALYZE): without them a
+    # search for a common word could be planned as for a rare one.
+    fulltext.refresh_statistics(connection)
     return {**manifest, "media_restored": extract_media(folder / MEDIA_ARCHIVE)}
 
 

@@ -1,18 +1,23 @@
 """`make deploy-check`: the deployment kit of deploy/ run for real, and checked through nginx.
 
-Starts, all on 127.0.0.1 and in a temporary folder:
-- a scratch PostgreSQL database (migrated, seeded, static files collected) and a Redis db;
+Starts, all on 127.0.0.1, on free ports and in temporary folders:
+- a PostgreSQL cluster of its own (initdb, pg_ctl; as the postgres user when run as root) with the site's
+  database (migrated, seeded, static files collected), and a Redis db;
 - two gunicorn app servers with deploy/gunicorn.conf.py, sharing that database, Redis and media folder;
 - Debian's nginx with deploy/nginx/hnda.conf.template rendered by envsubst (a self-signed
   certificate made on the fly);
 then checks through nginx (and on each app server where the check is about the servers): pages,
 static and media files with their headers, the HTTPS redirect and HSTS, an admin session opened on
 one server and used on the other, a staff edit seen through both, a member import previewed on one
-and confirmed on the other, and one app server stopped in the middle of a stream of visitors.
+and confirmed on the other, HEAD requests through nginx's micro-cache (never a counted view), the
+database stopped in the middle of a stream of visitors (the app's Chinese 503 or the last good copy of a
+cached page, never nginx's 502), one app server stopped in the middle of a stream of visitors, and
+nginx's own Chinese error page once no app server is left.
 Exits non-zero, naming the check, if anything fails. Cleans up after itself.
 """
 
 import argparse
+import glob
 import http.client
 import os
 import re
@@ -212,6 +217,57 @@ def replace_field(fields, name, value):
 # --- Servers ------------------------------------------------------------------
 
 
+class ScratchPostgres:
+    """A PostgreSQL cluster of the check's own, so that it can stop the database under load."""
+
+    def __init__(self):
+        found = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1:]), None)
+        if found is None:
+            raise SystemExit("deploy-check: PostgreSQL's initdb not found (apt-get install postgresql)")
+        self.bindir = Path(found).resolve().parent
+        self.dir = Path(tempfile.mkdtemp(prefix="hnda-deploy-check-pg-"))
+        self.data = self.dir / "data"
+        self.port = free_port()
+        # PostgreSQL refuses to run as root: the cluster then belongs to the postgres user.
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.dir, user=self.user, group=self.user)
+        self.running = False
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/hnda_deploy_check"
+
+    def run(self, program, *arguments):
+        done = subprocess.run(
+            [str(self.bindir / program), *arguments], cwd=self.dir, user=self.user, capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise SystemExit(f"deploy-check: {program} failed:\n{done.stdout}{done.stderr}")
+
+    def init(self):
+        self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C",
+                 "--no-sync")  # fmt: skip
+        self.start()
+
+    def start(self):
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+            " -c synchronous_commit=off"
+        )
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "postgres.log"), "-o", options, "-w", "start")
+        self.running = True
+
+    def stop(self):
+        """A fast shutdown: open sessions are ended, new connections refused (as a database host going down)."""
+        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.running = False
+
+    def close(self, keep):
+        if self.running:
+            self.stop()
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class Stack:
     def __init__(self, database_url, redis_url, keep):
         self.tmp = Path(tempfile.mkdtemp(prefix="hnda-deploy-check-"))
@@ -310,7 +366,11 @@ class Stack:
             "HNDA_FAIL_TIMEOUT": "10s",
             "HNDA_MEDIA_ROOT": str(self.media),
             "HNDA_CACHE_DIR": str(self.tmp / "nginx-cache"),
+            "HNDA_ERROR_PAGES": str(self.tmp / "nginx-errors"),
         }
+        # As README's install step: nginx's own error page, from deploy/nginx/errors/.
+        (self.tmp / "nginx-errors").mkdir()
+        shutil.copy(DEPLOY / "nginx" / "errors" / "50x.html", self.tmp / "nginx-errors" / "50x.html")
         names = " ".join(f"${{{name}}}" for name in values)
         template = (DEPLOY / "nginx" / "hnda.conf.template").read_text()
         site = subprocess.run(
@@ -550,17 +610,170 @@ def check_failover(stack, site):
     check(all(site.get(path).status == 200 for path in paths), "every page still answers from app server 2")
 
 
+VIEWS = re.compile(r'class="article__views">(\d+)<')
+
+
+def an_article(site):
+    found = re.search(r'href="(/news/\d+/)"', site.get("/").text)
+    return found.group(1) if found else None
+
+
+def check_head_counts_no_view(site):
+    """nginx's micro-cache turns HEAD into GET upstream by default, and the app counted it as a view."""
+    article = an_article(site)
+    if not check(article is not None, "home page links an article (for HEAD)"):
+        return
+
+    def views():
+        found = VIEWS.search(site.get(article).text)
+        return int(found.group(1)) if found else -1
+
+    before = views()
+    heads = [site.request("HEAD", article) for _ in range(5)]
+    check(all(head.status == 200 and not head.body for head in heads), "HEAD of an article through nginx")
+    after = views()
+    check(before >= 0 and after == before + 1, "HEAD through nginx counts no view", f"{before}, then {after}")
+
+
+APP_503 = "错误代码 503"  # the app's own page (templates/503.html), not nginx's
+
+
+def check_database_outage(stack, site, database):
+    """PostgreSQL stopped while visitors load pages, with both app servers up."""
+    article = an_article(site)
+    cached = ["/", "/news/", "/about/charter/", "/members/", *([article] if article else [])]
+    never_cached = "/about/charter/history/"  # not asked for before: rendering it needs the database
+
+    def warm(number):  # concurrently, so that every worker of both servers gets its copies
+        client = Client(stack.https_port, tls=True)
+        for count in range(6 * len(cached)):
+            client.get(cached[(number + count) % len(cached)])
+
+    warmers = [threading.Thread(target=warm, args=(number,)) for number in range(4)]
+    for thread in warmers:
+        thread.start()
+    for thread in warmers:
+        thread.join()
+    results, lock, stop = [], threading.Lock(), threading.Event()
+    phase = ["before"]
+
+    def visitor(number):
+        client = Client(stack.https_port, tls=True)
+        paths = [*cached, never_cached]
+        count = 0
+        while not stop.is_set() and count < 2000:
+            path = paths[(number + count) % len(paths)]
+            started_in = phase[0]
+            if path == never_cached and started_in == "before":
+                path = cached[0]  # asked for only once the database is down
+            try:
+                response = client.get(path)
+                # A response belongs to a phase when it started and ended in it (a busy machine is slow).
+                current = started_in if phase[0] == started_in else "between"
+                result = (current, path, response.status, response.header("x-page-cache"),
+                          response.header("retry-after"), response.header("cache-control"),
+                          APP_503 in response.text)  # fmt: skip
+            except OSError as error:
+                result = (started_in, path, f"error {error}", "", "", "", False)
+            with lock:
+                results.append(result)
+            count += 1
+
+    visitors = [threading.Thread(target=visitor, args=(number,)) for number in range(4)]
+    for thread in visitors:
+        thread.start()
+    time.sleep(1)
+    phase[0] = "stopped"
+    database.stop()
+    time.sleep(2)
+    # As 60 s later: the stamp's copy in Redis has expired, so no worker can tell whether a copy is current.
+    import redis
+
+    redis.Redis.from_url(stack.redis_url).delete(f"{stack.env['CACHE_KEY_PREFIX']}:pagecache:stamp")
+    time.sleep(1.5)  # each worker reads the key again within a second
+    phase[0] = "unknown"
+    time.sleep(5)
+    phase[0] = "restarting"
+    database.start()
+    phase[0] = "back"
+    time.sleep(2)
+    stop.set()
+    for thread in visitors:
+        thread.join()
+
+    during = [r for r in results if r[0] in ("stopped", "unknown", "between")]
+    unknown = [r for r in results if r[0] == "unknown"]
+    statuses = sorted({str(r[2]) for r in during})
+    log(f"during the outage: {len(during)} responses, statuses {statuses}; "
+        f"{sum(r[3] == 'stale' for r in during)} stale copies, {sum(r[2] == 503 for r in during)} 503s")  # fmt: skip
+    check(len(unknown) >= 8, "visitors kept being answered while the database was down", str(len(unknown)))
+    check(all(r[2] in (200, 503) for r in during), "no 502/504 from nginx during the outage", str(statuses))
+    check(
+        all(r[6] and r[4] for r in during if r[2] == 503),
+        "every 503 is the app's Chinese page with Retry-After",
+    )
+    stale = [r for r in unknown if r[1] in cached]
+    served = [r for r in stale if r[2] == 200 and r[3] == "stale"]
+    # A worker that happened to get no copy of a page answers the app's 503 for it, as it should.
+    check(
+        all((r[2] == 200 and r[3] == "stale") or (r[2] == 503 and r[6]) for r in stale),
+        "once the stamp cannot be read, a cached page is its last good copy marked stale (or the app's 503)",
+        str(sorted({(str(r[2]), r[3]) for r in stale})),
+    )
+    check(
+        len(served) >= 0.75 * len(stale),
+        "most cached pages are served as their last good copy",
+        f"{len(served)} of {len(stale)}",
+    )
+    check(all("no-cache" in r[5] for r in served), "stale copies keep no-cache (no longer a lifetime)")
+    cold = [r for r in unknown if r[1] == never_cached]
+    check(cold and all(r[2] == 503 and r[6] for r in cold), "a page never cached gets the app's Chinese 503")
+    after = [r for r in results if r[0] == "back"]
+    check(
+        after and all(r[2] == 200 for r in after[len(visitors) :]),
+        "pages answer as soon as the database is back (no app server was marked down)",
+        str(sorted({str(r[2]) for r in after})),
+    )
+    fresh = site.get("/news/")
+    check(fresh.status == 200 and fresh.header("x-page-cache") != "stale", "fresh pages again after the outage")
+
+
+def check_nginx_error_page(stack, site):
+    """With no app server left, nginx answers its own Chinese page (not its English 502)."""
+    stack.stop("app2")
+    response = site.get("/news/")
+    check(response.status == 502, "no app server left: 502", str(response.status))
+    check(
+        "网站暂时无法访问" in response.text and "temporarily unavailable" in response.text,
+        "nginx's own error page is Chinese, with a short English line",
+        response.text[:200],
+    )
+    check(
+        "Bad Gateway" not in response.text and "<center>nginx" not in response.text,
+        "nginx's English default page is not shown",
+    )
+    check("text/html; charset=utf-8" in response.header("content-type"), "error page is UTF-8 HTML")
+    check(response.header("cache-control") == "no-store", "the error page is not cached")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("DEPLOY_CHECK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hnda_deploy_check"),
+        default=os.environ.get("DEPLOY_CHECK_DATABASE_URL", ""),
+        help="an existing PostgreSQL server's scratch database (dropped and created again) instead of a cluster "
+        "of the check's own; the database outage is then not checked",
     )
     parser.add_argument("--redis-url", default=os.environ.get("DEPLOY_CHECK_REDIS_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, rendered config)")
     args = parser.parse_args()
     started = time.monotonic()
-    stack = Stack(args.database_url, args.redis_url, args.keep)
+    database = None
+    if not args.database_url:
+        log("starting a PostgreSQL cluster of its own (initdb)")
+        database = ScratchPostgres()
+        database.init()
+    stack = Stack(args.database_url or database.url, args.redis_url, args.keep)
     try:
         log("preparing the database (migrate, seed, collectstatic, check --deploy)")
         stack.prepare_database()
@@ -574,9 +787,17 @@ def main():
         app1, app2 = check_sessions_across_servers(stack)
         check_edit_seen_by_both(stack, app1, site)
         check_import_across_servers(stack, app1, app2, site)
+        check_head_counts_no_view(site)
+        if database is not None:
+            check_database_outage(stack, site, database)
+        else:
+            log("skipped: the database outage (needs the check's own cluster, without --database-url)")
         check_failover(stack, site)
+        check_nginx_error_page(stack, site)
     finally:
         stack.close()
+        if database is not None:
+            database.close(keep=bool(failures) or args.keep)
     log(f"{'FAILED: ' + ', '.join(failures) if failures else 'all checks passed'} ({time.monotonic() - started:.0f} s)")
     return 1 if failures else 0
 

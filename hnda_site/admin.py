@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from editorial.admin_mixins import StaffEditAdmin
+from editorial.admin_mixins import StaffEditAdmin, save_each_action
 
 from .models import FriendlyLink, SiteSettings
 
@@ -34,9 +35,19 @@ class SiteSettingsAdmin(StaffEditAdmin):
 
 
 @admin.register(FriendlyLink)
-class FriendlyLinkAdmin(admin.ModelAdmin):
+class FriendlyLinkAdmin(StaffEditAdmin):
+    """Every change, in the form, in the list or by an action, is in the history with its values."""
+
     list_display = ["name", "name_en", "url", "group", "order", "visible"]
     list_display_links = ["name"]
     list_editable = ["group", "order", "visible"]
     list_filter = ["group", "visible"]
     search_fields = ["name", "name_en", "url"]
+    fields = ["name", "name_en", "url", "group", "order", "visible"]
+    actions = ["show_on_site", "hide_from_site"]
+    formfield_overrides = {**StaffEditAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
+
+    show_on_site = save_each_action("显示所选友情链接", "批量操作：显示", "已显示 {count} 个友情链接。", visible=True)
+    hide_from_site = save_each_action(
+        "不显示所选友情链接", "批量操作：隐藏", "已隐藏 {count} 个友情链接。", visible=False
+    )

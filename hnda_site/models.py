@@ -151,8 +151,12 @@ class FriendlyLinkQuerySet(models.QuerySet):
         return groups
 
 
-class FriendlyLink(models.Model):
-    """友情链接: the supervising departments and sister associations, on the home page and in the footer."""
+class FriendlyLink(EditVersioned):
+    """友情链接: the supervising departments and sister associations, on the home page and in the footer.
+
+    Edited like content (history in 操作记录, stale forms refused): a link switched to another
+    site sends every visitor there.
+    """
 
     class Group(models.TextChoices):
         GOVERNMENT = "government", _("政府部门")
@@ -177,6 +181,7 @@ class FriendlyLink(models.Model):
     visible = models.BooleanField("显示", default=True, help_text="取消勾选则暂不显示（记录仍保留）。")
 
     objects = FriendlyLinkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["group", "order", "id"]

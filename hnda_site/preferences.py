@@ -2,8 +2,8 @@
 
 Both live in cookies that the server reads to put classes on ``<html>`` and that
 static/js/a11y.js changes in place, so the toolbar works with and without JavaScript.
-The page cache keys its entries on exactly these two cookies
-(``PAGE_CACHE_VARY_COOKIES``): a page may depend on them and on its URL, nothing else.
+The page cache keys its entries on what these two cookies mean (``cache_variant``, its
+``PAGE_CACHE_VARIANT``): a page may depend on them and on its URL, nothing else.
 """
 
 from dataclasses import dataclass
@@ -50,6 +50,13 @@ class ReadingPreferences:
     def font_size_options(self):
         """(value, label, chosen) for each text size, for the toolbar."""
         return [(value, label, value == self.fontsize) for value, label in FONT_SIZES.items()]
+
+
+def cache_variant(cookies):
+    """The page cache's key for these cookies: "" for the default look, so that forged or unknown values
+    (``fontsize=x1``, ``x2``, …) share the default page's one entry instead of making one each."""
+    reading = ReadingPreferences.from_cookies(cookies)
+    return "" if reading.is_default else f"{reading.fontsize}:{int(reading.high_contrast)}"
 
 
 def store(response, *, fontsize=None, high_contrast=None, secure=False):

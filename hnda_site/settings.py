@@ -178,15 +178,15 @@ else:
 # pages must be listed here (or call pagecache.cache.invalidate()).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
-# Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
-PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
+# What of the visitor's cookies changes the rendered HTML (text size, high contrast), as part of the key:
+# a function of the cookies returning "" for the default look (invalid values count as the default).
+PAGE_CACHE_VARIANT = "hnda_site.preferences.cache_variant"
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
 # 会员专区: every page there is private (a member's session, or a login form).
 PAGE_CACHE_EXCLUDED_PATHS += ["/member-area/", "/en/member-area/"]
 # Every CAPTCHA picture is new.
 PAGE_CACHE_EXCLUDED_PATHS += ["/captcha/"]
-# Per worker process.
-PAGE_CACHE_MAX_ENTRIES = 2000
+# Per worker process, in bytes (pages, their headers and bookkeeping): a flood of URLs cannot grow it.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
 
 # Staff write long articles: a session that expires mid-article would lose work.
@@ -410,13 +410,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# 5 failures lock out both the user name (whatever the address: a botnet cannot spread
-# its guesses over many addresses) and the address (whatever the user names: no password
-# spraying) for 15 minutes. A staff member who mistypes a few times is not stopped; a
-# guesser gets 5 tries per quarter hour, about 480 a day, hopeless against a real password.
+# 5 failures lock the (user name, address) pair, the address (for any user name: no password
+# spraying) and the user name from any address (no botnet spreading its guesses) for 15 minutes.
+# The user-name lock does not apply from an address where that user logged in before, nor to a
+# login carrying a valid authenticator code: a stranger cannot keep the real staff out
+# (security/lockout.py, README "Logins: lockout").
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "security.lockout.lockout_parameters"
+AXES_WHITELIST_CALLABLE = "security.lockout.carries_valid_code"
 # The lockout ends a fixed time after it began, which is what the lockout page promises.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from association.models import Document
 from members.models import Member
 from news.models import Article
+from pagecache import cache as pagecache
 from richtext.text import summarize
 
 from . import preferences
@@ -76,6 +77,7 @@ def health(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@pagecache.reads_query("fontsize", "contrast", "reset", "next")
 @never_cache
 @require_GET
 def set_reading_preferences(request):

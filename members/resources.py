@@ -13,10 +13,12 @@ from datetime import date, datetime
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connections
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from hnda_site.numbers import parse_digits
+from search import fulltext
 from spreadsheets.formats import unescape_formula
 
 from .models import Member
@@ -239,6 +241,13 @@ class MemberResource(resources.ModelResource):
             columns[NON_FIELD_ERRORS] = NON_FIELD_ERRORS
             error = ValidationError(errors)
             raise ValidationError({columns.get(key, key): messages for key, messages in error.message_dict.items()})
+
+    def after_import(self, dataset, result, **kwargs):
+        """A real import (not the preview) refreshes the planner's statistics of the member table: a
+        search right after importing thousands of members must not be planned as for an empty table."""
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run") and result.totals.get("new", 0) + result.totals.get("update", 0):
+            fulltext.refresh_statistics(connections[Member.objects.db], Member._meta.db_table)
 
     @classmethod
     def column_names(cls):

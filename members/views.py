@@ -1,10 +1,9 @@
 from django.views.generic import DetailView, ListView
 
 from hnda_site.pagination import PageNumberMixin
-from search import fulltext
 from security import twofactor
 
-from .filters import DirectoryFilters
+from .filters import FACETS, DirectoryFilters
 from .models import Member
 
 MEMBERS_PER_PAGE = 24
@@ -16,6 +15,8 @@ class MemberListView(PageNumberMixin, ListView):
     template_name = "members/member_list.html"
     context_object_name = "members"
     paginate_by = MEMBERS_PER_PAGE
+    # The only query parameters this page reads; others are dropped (pagecache.reads_query).
+    page_cache_query = ("q", "page", *(name for name, _label, _choices in FACETS))
 
     def get(self, request, *args, **kwargs):
         self.filters = DirectoryFilters(request.GET)
@@ -25,14 +26,8 @@ class MemberListView(PageNumberMixin, ListView):
         return self.filters.apply(Member.objects.active()).for_list()
 
     def get_context_data(self, **kwargs):
-        if not self.filters.query:
-            facets = self.filters.facets(Member.objects.active())
-            return super().get_context_data(filters=self.filters, facets=facets, **kwargs)
-        with fulltext.index_scans():  # every query that searches is evaluated in here
-            facets = self.filters.facets(Member.objects.active())
-            context = super().get_context_data(filters=self.filters, facets=facets, **kwargs)
-            context["members"] = context["object_list"] = list(context["object_list"])
-        return context
+        facets = self.filters.facets(Member.objects.active())
+        return super().get_context_data(filters=self.filters, facets=facets, **kwargs)
 
 
 class MemberDetailView(DetailView):

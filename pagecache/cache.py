@@ -39,6 +39,14 @@ Other tools
 differs per visitor (the view count). ``memoize(name, compute)``: a value kept per
 process until content changes (the site settings). ``clear()``: what
 ``manage.py clear_page_cache`` does. Never stored: see ``PageCacheMiddleware.cacheable``.
+
+Outages and floods
+------------------
+When the stamp cannot be read (the database is out and Redis holds no copy), or rendering a page whose
+copy is out of date fails with the app's 503, the last good copy is served, marked ``X-Page-Cache: stale``.
+Keys hold only what a page depends on: the query parameters its view declares (``reads_query``; the
+others are dropped from the request before the view runs) and what the preference cookies mean
+(``PAGE_CACHE_VARIANT``). The store is bounded in bytes (``Store``).
 """
 
 import hashlib
@@ -57,8 +65,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, Error, connections, transaction
 from django.db.transaction import TransactionManagementError
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
 
 from . import redisconn
@@ -446,51 +457,127 @@ class Entry(NamedTuple):
     headers: tuple
     body: bytes
     etag: str | None
-    slots: tuple  # (placeholder bytes, fill(request) -> str) filled in for every visitor
-
-
-class Store:
-    """A least-recently-used map bounded by entries and bytes (the worker's memory stays flat)."""
-
-    def __init__(self):
-        self._entries = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key, entry):
-        size = len(entry.body) + len(key)
-        if size > settings.PAGE_CACHE_MAX_BYTES // 4:
-            return  # one huge page must not push everything else out
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body) + len(key)
-            self._entries[key] = entry
-            self._bytes += size
-            while self._entries and (
-                self._bytes > settings.PAGE_CACHE_MAX_BYTES or len(self._entries) > settings.PAGE_CACHE_MAX_ENTRIES
-            ):
-                evicted_key, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.body) + len(evicted_key)
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def __len__(self):
-        return len(self._entries)
+    slots: tuple  # (placeholder bytes, fill(request) -> str, value shown when stored) filled in for every visitor
+    stored_at: float = 0.0  # time.time() when rendered: the Age of a stale copy
 
     @property
     def size(self):
-        return self._bytes
+        """Bytes this entry holds, its bookkeeping included (the store's bound is in these bytes)."""
+        return len(self.body) + sum(len(name) + len(value) for name, value in self.headers) + ENTRY_OVERHEAD
+
+
+# Python objects around one entry (the tuples, the header strings' own overhead, the maps' nodes): an
+# estimate on the safe side, so that a flood of small entries cannot exceed the bound either.
+ENTRY_OVERHEAD = 1024
+
+
+class Store:
+    """A map bounded in bytes (``PAGE_CACHE_MAX_BYTES``), evicting the least recently used: the worker's
+    memory stays flat whatever the number of distinct URLs.
+
+    Segmented (2Q), so that a flood of URLs asked for once cannot push out the pages people read: a new
+    entry starts on probation, and moves to the protected part (up to ``PROTECTED_SHARE`` of the bytes)
+    on its second use. Eviction takes the least recently used entry on probation first (the protected
+    part's own least recently used go back to probation when it is full). The keys of pages evicted from
+    probation are remembered for a while (their hashes only, ``GHOST_SHARE`` of the bytes): a page asked
+    for again in that time is stored as protected at once.
+    """
+
+    PROTECTED_SHARE = 0.8
+    GHOST_SHARE = 0.02
+    GHOST_BYTES = 100  # one remembered key hash with its map node
+
+    def __init__(self):
+        self._probation = OrderedDict()
+        self._protected = OrderedDict()
+        self._ghosts = OrderedDict()
+        self._bytes = 0
+        self._protected_bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _size(key, entry):
+        return len(key) + entry.size
+
+    def get(self, key):
+        with self._lock:
+            entry = self._protected.get(key)
+            if entry is not None:
+                self._protected.move_to_end(key)
+                return entry
+            entry = self._probation.pop(key, None)
+            if entry is not None:  # its second use: protect it
+                self._protected[key] = entry
+                self._protected_bytes += self._size(key, entry)
+                self._balance()
+            return entry
+
+    @staticmethod
+    def _limit():
+        """Bytes for the pages: the bound less what the remembered keys may take."""
+        return int(settings.PAGE_CACHE_MAX_BYTES * (1 - Store.GHOST_SHARE))
+
+    def put(self, key, entry):
+        size = self._size(key, entry)
+        limit = self._limit()
+        with self._lock:
+            self._pop(key)
+            if size > limit // 4:
+                return  # one huge page must not push everything else out
+            if self._ghosts.pop(hash(key), None) is not None:  # asked for again soon after it went
+                self._protected[key] = entry
+                self._protected_bytes += size
+            else:
+                self._probation[key] = entry
+            self._bytes += size
+            self._balance()
+
+    def discard(self, key):
+        with self._lock:
+            self._pop(key)
+
+    def _pop(self, key):
+        entry = self._probation.pop(key, None)
+        if entry is None:
+            entry = self._protected.pop(key, None)
+            if entry is not None:
+                self._protected_bytes -= self._size(key, entry)
+        if entry is not None:
+            self._bytes -= self._size(key, entry)
+
+    def _balance(self):
+        limit = self._limit()
+        while self._protected and self._protected_bytes > limit * self.PROTECTED_SHARE:
+            key, entry = self._protected.popitem(last=False)
+            self._protected_bytes -= self._size(key, entry)
+            self._probation[key] = entry  # one more chance: a use before it reaches the end protects it again
+        while self._bytes > limit:
+            segment = self._probation or self._protected
+            key, entry = segment.popitem(last=False)
+            size = self._size(key, entry)
+            self._bytes -= size
+            if segment is self._protected:
+                self._protected_bytes -= size
+            else:
+                self._ghosts[hash(key)] = True
+        ghosts = int(settings.PAGE_CACHE_MAX_BYTES * self.GHOST_SHARE) // self.GHOST_BYTES
+        while len(self._ghosts) > ghosts:
+            self._ghosts.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._probation.clear()
+            self._protected.clear()
+            self._ghosts.clear()
+            self._bytes = self._protected_bytes = 0
+
+    def __len__(self):
+        return len(self._probation) + len(self._protected)
+
+    @property
+    def size(self):
+        """Bytes held: the pages and the remembered keys."""
+        return self._bytes + len(self._ghosts) * self.GHOST_BYTES
 
 
 STORE = Store()
@@ -511,7 +598,7 @@ def per_request(response, placeholder, value, fill):
     def substitute(rendered):
         raw = rendered.content
         rendered.page_cache_raw = raw
-        rendered.page_cache_slots = ((placeholder_bytes, fill),)
+        rendered.page_cache_slots = ((placeholder_bytes, fill, value),)
         rendered.content = raw.replace(placeholder_bytes, value.encode())
 
     if hasattr(response, "add_post_render_callback") and not response.is_rendered:
@@ -521,10 +608,63 @@ def per_request(response, placeholder, value, fill):
     return response
 
 
+# -- The query string: only what the page reads --------------------------------------------------
+
+
+def reads_query(*names):
+    """Declare the query parameters a public view reads (a decorator for a view function or class).
+
+    A class-based view may set ``page_cache_query = (...)`` instead. For anonymous visitors the page
+    cache drops every other parameter from the request before the view runs (``clean_query``), so
+    ``?utm_source=…`` or ``?x=1`` is the same page, and the same cache entry, as the clean URL.
+    """
+
+    def declare(view):
+        view.page_cache_query = tuple(names)
+        return view
+
+    return declare
+
+
+def declared_query(path_info):
+    """The query parameters the view at ``path_info`` declared; none for a view that declared none."""
+    language = translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):  # i18n_patterns resolve by the active language
+            func = resolve(path_info).func
+    except Resolver404:
+        return frozenset()
+    names = getattr(func, "page_cache_query", None)
+    if names is None:
+        names = getattr(getattr(func, "view_class", None), "page_cache_query", ())
+    return frozenset(names)
+
+
+def clean_query(request):
+    """Keep only the declared parameters, sorted by name, in the request the view will see."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return
+    allowed = declared_query(request.path_info)
+    original = QueryDict(raw)
+    clean = QueryDict(mutable=True)
+    for name in sorted(allowed.intersection(original)):
+        clean.setlist(name, original.getlist(name))
+    query = clean.urlencode()
+    if query != raw:
+        request.META["QUERY_STRING"] = query
+        request.__dict__.pop("GET", None)  # parsed again from the clean query string
+
+
+@cache
+def _variant_function(path):
+    return import_string(path)
+
+
 # -- The middleware --------------------------------------------------------------------------------
 
 # Headers not replayed from the store: recomputed for every response.
-_NOT_STORED = {"content-length", "x-page-cache"}
+_NOT_STORED = {"content-length", "x-page-cache", "age"}
 
 
 class PageCacheMiddleware:
@@ -542,6 +682,7 @@ class PageCacheMiddleware:
         try:
             if not self.eligible(request):
                 return self.mark_private(request, self.get_response(request))
+            clean_query(request)
             return self.respond(request)
         finally:
             _request.stamp = None
@@ -549,22 +690,29 @@ class PageCacheMiddleware:
 
     def respond(self, request):
         key = self.key(request)
+        entry = STORE.get(key)
         try:
             stamp = current_stamp()
             if stamp.expired():
                 stamp = _bump_shared() or _read_database_stamp()
         except Error:  # any database error (InterfaceError is not a DatabaseError)
+            if entry is not None:
+                logger.warning("page cache: the generation stamp cannot be read; serving the last good copy")
+                return self.serve(request, entry, stale=True)
             logger.warning("page cache: the generation stamp cannot be read; serving uncached", exc_info=True)
             return self.mark_private(request, self.get_response(request))
         _request.stamp = stamp
         epoch = _local["epoch"]
-        entry = STORE.get(key)
         if entry is not None and entry.generation == stamp.generation and entry.epoch == epoch:
             return self.serve(request, entry)
         response = self.get_response(request)
         if request.method == "GET" and self.cacheable(request, response):
             entry = self.store(key, response, stamp, epoch)
             return self.decorate(response, entry, "miss")
+        if entry is not None and response.status_code == 503:
+            return self.serve(request, entry, stale=True)  # the database went away: the last good copy
+        if entry is not None and request.method == "GET":
+            STORE.discard(key)  # this URL no longer gives that page (a 404 now, a redirect…): keep no copy of it
         return self.mark_private(request, response)
 
     # Which requests and responses --------------------------------------------------------------
@@ -580,10 +728,12 @@ class PageCacheMiddleware:
 
     @staticmethod
     def key(request):
+        """The URL (its query string cleaned by ``clean_query``) and the page's variant for the visitor's
+        cookies (``PAGE_CACHE_VARIANT``: "" for the default look, whatever invalid values the cookies hold)."""
         scheme = "https" if request.is_secure() else "http"
         key = f"{scheme}://{request.META.get('HTTP_HOST', '')}{request.get_full_path()}"
-        vary = [request.COOKIES.get(name, "") for name in settings.PAGE_CACHE_VARY_COOKIES]
-        return key + "\x00" + "\x00".join(vary) if any(vary) else key
+        variant = _variant_function(settings.PAGE_CACHE_VARIANT)(request.COOKIES)
+        return f"{key}\x00{variant}" if variant else key
 
     @staticmethod
     def cacheable(request, response):
@@ -624,7 +774,7 @@ class PageCacheMiddleware:
             response["ETag"] = etag
         patch_vary_headers(response, ("Cookie",))
         headers = tuple((name, value) for name, value in response.items() if name.lower() not in _NOT_STORED)
-        entry = Entry(stamp.generation, epoch, headers, body, etag, slots)
+        entry = Entry(stamp.generation, epoch, headers, body, etag, slots, time.time())
         STORE.put(key, entry)
         return entry
 
@@ -635,23 +785,33 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def serve(request, entry):
+    def serve(request, entry, stale=False):
+        """A stored copy; ``stale``: the last good one, served while the database is out (marked so, with
+        its ``Age``; the stored ``Cache-Control`` stays: no longer a lifetime than a fresh copy gets)."""
+        outcome = "stale" if stale else "hit"
         if entry.etag and entry.etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
             for name, value in entry.headers:
                 if name.lower() in ("etag", "cache-control", "vary", "date", "last-modified"):
                     response[name] = value
-            response["X-Page-Cache"] = "hit"
+            response["X-Page-Cache"] = outcome
             return response
         body = entry.body
         if request.method == "GET":
-            for placeholder, fill in entry.slots:
-                body = body.replace(placeholder, fill(request).encode())
+            for placeholder, fill, value in entry.slots:
+                try:
+                    shown = fill(request)
+                except Error:  # the database is out: the value as this copy was rendered with
+                    logger.warning("page cache: a per-visitor value cannot be read; showing the stored one")
+                    shown = value
+                body = body.replace(placeholder, shown.encode())
         response = HttpResponse(body)
         for name, value in entry.headers:
             response[name] = value
         response["Content-Length"] = str(len(body))
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = outcome
+        if stale:
+            response["Age"] = str(max(0, int(time.time() - entry.stored_at)))
         if request.method == "HEAD":
             response.content = b""
         return response

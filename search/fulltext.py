@@ -11,7 +11,9 @@ the same column with another mark (ǁinvestment, ǂǁinvestment in an English ti
 an English page's search (a query parsed with English active) matches only English text and
 a Chinese page's only Chinese text. The column is indexed:
 
-- PostgreSQL: a GIN index on ``to_tsvector('simple', search_tokens)``;
+- PostgreSQL: a stored generated column ``search_vector`` (``strip(to_tsvector('simple', search_tokens))``,
+  computed once when a row is written, never at query time) with a GIN index (``fastupdate`` off, so no
+  pending list to scan) and the planner's statistics of its words (how common each one is);
 - SQLite: an FTS5 table ``<table>_search`` (external content, no positions) kept in
   sync by triggers, so ``bulk_create``/``update`` and raw SQL are caught too.
 
@@ -33,10 +35,9 @@ each object first; ``manage.py rebuild_search_index`` recomputes every row.
 
 import re
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Case, Expression, F, IntegerField, Value, When
 from django.utils import translation
@@ -49,6 +50,9 @@ MAX_QUERY_LENGTH = 100
 MAX_WORDS = 10
 MAX_WORD_TOKEN_LENGTH = 60  # longer "words" (hashes, base64) are not indexed
 TOKENS_FIELD = "search_tokens"
+VECTOR_COLUMN = "search_vector"  # PostgreSQL: the stored tsvector, not a model field (see install_index)
+COUNT_BOUND = 1000  # counts are exact up to here, then "1000+"
+COUNTED_ROWS = 500  # term_frequencies: a word in more rows is not counted (PostgreSQL's statistics say how many)
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 
@@ -220,23 +224,26 @@ def fts_table(db_table):
 
 
 class IndexMatch(Expression):
-    """True for rows whose ``search_tokens`` hold every one of ``terms`` (answered by the index).
+    """True for rows whose ``search_tokens`` hold every one of ``terms`` and not all of any of ``excluded``
+    (each a tuple of terms), answered by the index; no row's text is tokenized or parsed.
 
-    It is always evaluated as ``pk IN (keys the index finds)``: the index is asked once and the
-    keys hashed, no row's tokens are read. (``as_set`` is kept for the rank expressions' sake.)
-    On PostgreSQL run the queries inside :func:`index_scans`.
+    PostgreSQL: the stored ``search_vector`` column ``@@`` a tsquery, so the planner chooses between the
+    GIN index (a rare word) and the list's order with the condition on the stored vector (a word in most
+    rows: the first rows in order already match), with the statistics of the vector's words.
+    ``as_set``: ``pk IN (keys the index finds)`` instead. SQLite: always a set of keys from FTS5.
     """
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, terms, as_set=False):
+    def __init__(self, terms, as_set=False, excluded=(), any_of=False):
         super().__init__()
-        self.terms, self.as_set = tuple(terms), as_set
+        self.terms, self.as_set, self.any_of = tuple(terms), as_set, any_of
+        self.excluded = tuple(tuple(group) for group in excluded if group)
         self.pk, self.tokens = F("pk"), F(TOKENS_FIELD)
 
     def __repr__(self):
-        return f"{self.__class__.__name__}({self.terms!r}, as_set={self.as_set})"
+        return f"{self.__class__.__name__}({self.terms!r}, as_set={self.as_set}, excluded={self.excluded!r})"
 
     def get_source_expressions(self):
         return [self.pk, self.tokens]
@@ -247,44 +254,36 @@ class IndexMatch(Expression):
     def as_sql(self, compiler, connection):
         raise NotSupportedError("Site search needs PostgreSQL or SQLite.")
 
+    def tsquery(self):
+        query = (" | " if self.any_of else " & ").join(_quoted(term, "'", ":*") for term in self.terms)
+        if self.any_of:
+            query = f"({query})"
+        for group in self.excluded:
+            query += " & !(" + " & ".join(_quoted(term, "'", ":*") for term in group) + ")"
+        return query
+
+    def fts5_query(self):
+        query = "(" + (" OR " if self.any_of else " AND ").join(_quoted(term, '"', "*") for term in self.terms) + ")"
+        for group in self.excluded:
+            query += " NOT (" + " AND ".join(_quoted(term, '"', "*") for term in group) + ")"
+        return query
+
     def as_postgresql(self, compiler, connection):
-        # Always a set of keys from the index, never the condition on each row: PostgreSQL does not
-        # count the cost of parsing a row's tokens (a TOASTed text of several KB), so with most rows
-        # matching it would parse all of them (seconds at 10,000 articles) instead of asking the GIN
-        # index (milliseconds). The same function and configuration as the index expression.
-        query = " & ".join(_quoted(term, "'", ":*") for term in self.terms)
-        condition = "to_tsvector('simple'::regconfig, {}) @@ to_tsquery('simple'::regconfig, %s)"
         pk_sql, params = compiler.compile(self.pk)
         quote = connection.ops.quote_name
+        condition = f"{quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, %s)"
+        if not self.as_set:
+            alias = compiler.quote_name_unless_alias(self.pk.alias)
+            return f"{alias}.{condition}", (self.tsquery(),)
         table, pk_column = self.pk.target.model._meta.db_table, self.pk.target.column
-        inner = condition.format(quote(TOKENS_FIELD))
         # The table and column names are ours, not the visitor's; the query is a parameter.
-        return f"{pk_sql} IN (SELECT {quote(pk_column)} FROM {quote(table)} WHERE {inner})", (*params, query)  # noqa: S608
+        sql = f"{pk_sql} IN (SELECT {quote(pk_column)} FROM {quote(table)} WHERE {condition})"  # noqa: S608
+        return sql, (*params, self.tsquery())
 
     def as_sqlite(self, compiler, connection):
         pk_sql, params = compiler.compile(self.pk)
         table = connection.ops.quote_name(fts_table(self.tokens.target.model._meta.db_table))
-        query = " AND ".join(_quoted(term, '"', "*") for term in self.terms)
-        return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", (*params, query)  # noqa: S608
-
-
-@contextmanager
-def index_scans(using=DEFAULT_DB_ALIAS):
-    """Within this block PostgreSQL answers searches from the GIN index, not by reading every row.
-
-    Its planner thinks a sequential scan that evaluates ``to_tsvector()`` on each row is cheaper
-    when most rows match (it does not count de-TOASTing and parsing several KB per row): 14 s
-    instead of 16 ms for a common word over 10,000 articles. ``SET LOCAL`` lasts until the end
-    of the transaction this opens. Elsewhere a no-op.
-    """
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        yield
+        return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", (*params, self.fts5_query())  # noqa: S608
 
 
 def _quoted(term, quote, prefix_mark):
@@ -293,30 +292,89 @@ def _quoted(term, quote, prefix_mark):
     return f"{quote}{text}{quote}{prefix_mark if term.prefix else ''}"
 
 
+def rank_tiers(query):
+    """The terms of each rank, best first: the phrase as typed in the title, every word in the title,
+    the phrase in the text, the words anywhere. A row's rank is the first tier whose terms it holds."""
+    title_terms = tuple(term.in_title() for term in query.terms)
+    tiers = []
+    if query.phrase_terms:
+        tiers.append(title_terms + tuple(term.in_title() for term in query.phrase_terms))
+    tiers.append(title_terms)
+    if query.phrase_terms:
+        tiers.append(query.terms + query.phrase_terms)
+    tiers.append(query.terms)
+    return tiers
+
+
 def search(queryset, raw_query):
     """``queryset`` narrowed to rows matching every word of the query, annotated with their rank.
 
     ``search_rank`` (smaller is better): 0 the phrase as typed in the title, 1 every word in the
-    title, 2 the phrase in the text, 3 the words scattered. The caller orders by it first. Each
-    rank is a set of keys the index finds (no row is read to rank it: on SQLite a page of a 20 KB
-    article costs a disk page per row). An empty query (only punctuation, say) matches nothing.
+    title, 2 the phrase in the text, 3 the words scattered. The caller orders by it first. For small
+    tables (members, documents); a large one pages with :func:`ranked_keys` and counts with
+    :func:`bounded_count`, which never rank every match. An empty query matches nothing.
     """
     query = raw_query if isinstance(raw_query, Query) else parse(raw_query)
     if not query:
         return queryset.none()
-    title_terms = tuple(term.in_title() for term in query.terms)
-    whens = []
-    if query.phrase_terms:
-        title_phrase = title_terms + tuple(term.in_title() for term in query.phrase_terms)
-        whens.append(When(IndexMatch(title_phrase, as_set=True), then=Value(0)))
-    whens.append(When(IndexMatch(title_terms, as_set=True), then=Value(1)))
-    if query.phrase_terms:
-        whens.append(When(IndexMatch(query.terms + query.phrase_terms, as_set=True), then=Value(2)))
-    else:
-        # One word (or no CJK junction): every match has the phrase, as far as the index knows.
-        whens.append(When(pk__isnull=False, then=Value(2)))
+    tiers = rank_tiers(query)
+    ranks = (0, 1, 2) if query.phrase_terms else (1,)
+    whens = [When(IndexMatch(tier), then=Value(rank)) for rank, tier in zip(ranks, tiers[:-1], strict=True)]
     rank = Case(*whens, default=Value(3), output_field=IntegerField())
     return queryset.filter(IndexMatch(query.terms)).annotate(search_rank=rank)
+
+
+def matching(queryset, raw_query):
+    """``queryset`` narrowed to rows matching every word of the query (no rank); none for an empty query."""
+    query = raw_query if isinstance(raw_query, Query) else parse(raw_query)
+    return queryset.filter(IndexMatch(query.terms)) if query else queryset.none()
+
+
+def bounded_count(queryset, bound=None):
+    """How many rows ``queryset`` has, counted up to ``bound`` + 1 (more than ``bound`` means "bound+").
+
+    No index counts without visiting rows: an exact count of 90,000 matches visits 90,000 rows.
+    """
+    bound = COUNT_BOUND if bound is None else bound
+    return queryset.order_by().values("pk")[: bound + 1].count()
+
+
+def ranked_keys(queryset, raw_query, start, stop):
+    """The keys of the results ``start``..``stop`` of ``queryset`` searched for the query, best rank
+    first and within a rank in ``queryset``'s order (newest first for news), in ONE query.
+
+    Each rank is its own condition on the index (its terms, and not those of a better rank) with
+    ``LIMIT stop``: a word in most rows reads the first rows in the list's order, a rare word the
+    index's few keys, and no row's text is read to rank it, however many rows match. The caller keeps
+    ``stop`` bounded (search pages stop at ``COUNT_BOUND`` results).
+    """
+    query = raw_query if isinstance(raw_query, Query) else parse(raw_query)
+    if not query or stop <= start:
+        return []
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+    fields = [name.lstrip("-") for name in ordering]
+    tiers = rank_tiers(query)
+    connection = connections[queryset.db]
+    parts, params = [], []
+    for number, tier in enumerate(tiers):
+        tier_rows = (
+            queryset.filter(IndexMatch(tier, excluded=tiers[:number]))
+            .annotate(search_tier=Value(number, output_field=IntegerField()))
+            .values_list("pk", "search_tier", *fields)[:stop]
+        )
+        sql, tier_params = tier_rows.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS tier{number}")  # noqa: S608 (SQL built by the ORM)
+        params.extend(tier_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    # The union's order is not guaranteed: sort by tier, then the list's order (stable sorts, last key first).
+    for position in reversed(range(len(fields))):
+        rows.sort(
+            key=lambda row: (row[2 + position] is None, row[2 + position]), reverse=ordering[position].startswith("-")
+        )
+    rows.sort(key=lambda row: row[1])
+    return [row[0] for row in rows[start:stop]]
 
 
 # --- Index upkeep: created by the migrations, re-created after every migrate -----------------------------
@@ -338,6 +396,8 @@ def _sqlite_statements(table):
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {q(fts)} USING fts5({TOKENS_FIELD}, content={q(table)}, "
         "content_rowid='id', detail=none, tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\")",
+        # How many rows hold each token (for weighting words by rarity: term_frequencies).
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {q(fts + '_vocab')} USING fts5vocab({q(fts)}, 'row')",
         f"CREATE TRIGGER IF NOT EXISTS {q(fts + '_insert')} AFTER INSERT ON {q(table)} BEGIN {insert} END",
         f"CREATE TRIGGER IF NOT EXISTS {q(fts + '_delete')} AFTER DELETE ON {q(table)} BEGIN {delete} END",
         f"CREATE TRIGGER IF NOT EXISTS {q(fts + '_update')} AFTER UPDATE OF {TOKENS_FIELD} ON {q(table)} "
@@ -354,21 +414,33 @@ def install_index(connection, table):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s", [f"{table}_search"]
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",
+                [f"{table}_search"],
             )
-            if cursor.fetchone():
+            row = cursor.fetchone()
+            if row and VECTOR_COLUMN in row[0]:
                 return False
+            # Before: a GIN index on the expression to_tsvector(search_tokens), which PostgreSQL parsed
+            # again for every row it checked (a sequential scan, or a filter after another index).
+            cursor.execute(f'DROP INDEX IF EXISTS "{table}_search"')
             cursor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{table}_search" ON "{table}" '
-                f"USING gin (to_tsvector('simple'::regconfig, {TOKENS_FIELD}))"
+                f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{VECTOR_COLUMN}" tsvector GENERATED ALWAYS AS '
+                f"(strip(to_tsvector('simple'::regconfig, {TOKENS_FIELD}))) STORED"
             )
+            cursor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{table}_search" ON "{table}" USING gin ("{VECTOR_COLUMN}") '
+                "WITH (fastupdate = off)"
+            )
+            cursor.execute(f'ANALYZE "{table}"')
             return True
         if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT count(*) FROM sqlite_master WHERE tbl_name = %s AND type = 'trigger' AND name LIKE %s",
                 [table, f"{fts_table(table)}_%"],
             )
-            if cursor.fetchone()[0] == 3:
+            triggers = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [f"{fts_table(table)}_vocab"])
+            if triggers == 3 and cursor.fetchone()[0]:
                 return False
             for statement in _sqlite_statements(table):
                 cursor.execute(statement)
@@ -381,9 +453,11 @@ def drop_index(connection, table):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f'DROP INDEX IF EXISTS "{table}_search"')
+            cursor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{VECTOR_COLUMN}"')
         elif connection.vendor == "sqlite":
             for suffix in ("_insert", "_delete", "_update"):
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{fts_table(table)}{suffix}"')
+            cursor.execute(f'DROP TABLE IF EXISTS "{fts_table(table)}_vocab"')
             cursor.execute(f'DROP TABLE IF EXISTS "{fts_table(table)}"')
 
 
@@ -394,9 +468,92 @@ def rebuild_index(connection, table):
         with connection.cursor() as cursor:
             _sqlite_rebuild(cursor, table)
     elif connection.vendor == "postgresql":
-        install_index(connection, table)
-        with connection.cursor() as cursor:
-            cursor.execute(f'REINDEX INDEX "{table}_search"')
+        install_index(connection, table)  # the stored vector follows search_tokens by itself
+    refresh_statistics(connection, table)
+
+
+def term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
+    """{term: (the share of ``model``'s rows that hold it, how many rows hold it or None)}; (None, None)
+    when nothing is known. One query, however many terms.
+
+    PostgreSQL: the planner's statistics of the stored vector (``pg_stats``, refreshed by ANALYZE) give the
+    share of the common words (in ``COUNTED_ROWS`` rows or more; their count is None); the others are
+    counted from the GIN index (a rare word: a few keys). SQLite: the FTS5 vocabulary table
+    (exact counts) over the highest key.
+    """
+    terms = list(dict.fromkeys(terms))
+    if not terms:
+        return {}
+    connection = connections[using]
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: a common word's share from the statistics; any other word counted from the
+            # GIN index (a rare word: a few keys). The table and column names are ours, not input.
+            cursor.execute(
+                f"""
+                WITH stats AS (
+                    SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+                    WHERE schemaname = current_schema() AND tablename = %s AND attname = %s
+                ), known AS (
+                    SELECT elem, freq FROM stats, unnest(stats.elems, stats.freqs[1:cardinality(stats.elems)])
+                        AS s(elem, freq)
+                ), total AS (
+                    SELECT coalesce(nullif(greatest(reltuples, 0), 0), (SELECT max(id) FROM {quote(table)}), 0) AS n
+                    FROM pg_class WHERE oid = %s::regclass
+                )
+                SELECT t.term, known.freq,
+                    CASE WHEN known.freq IS NULL OR known.freq * (SELECT n FROM total) < %s THEN (
+                        SELECT count(*) FROM {quote(table)}
+                        WHERE {quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, t.query)
+                    ) END,
+                    (SELECT n FROM total)
+                FROM unnest(%s::text[], %s::text[]) AS t(term, query) LEFT JOIN known ON known.elem = t.term
+                """,  # noqa: S608
+                [
+                    table,
+                    VECTOR_COLUMN,
+                    quote(table),
+                    COUNTED_ROWS,
+                    [term.text for term in terms],
+                    [_quoted(term, "'", ":*") for term in terms],
+                ],
+            )
+            by_text = {term.text: term for term in terms}
+            result = {}
+            for text, share, docs, total in cursor.fetchall():
+                if docs is not None:
+                    share = docs / total if total else None
+                result[by_text[text]] = (share, docs)
+            return result
+        if connection.vendor == "sqlite":
+            vocab = quote(fts_table(table) + "_vocab")
+            marks = ", ".join(["%s"] * len(terms))
+            cursor.execute(
+                f"SELECT term, doc FROM {vocab} WHERE term IN ({marks}) "  # noqa: S608 (our table names)
+                f"UNION ALL SELECT NULL, max(rowid) FROM {quote(table)}",
+                [term.text for term in terms],
+            )
+            rows = cursor.fetchall()
+            total = next((docs for term, docs in rows if term is None), None) or 0
+            counts = {term: docs for term, docs in rows if term is not None}
+            return {
+                term: (min(1.0, counts.get(term.text, 0) / total) if total else None, counts.get(term.text, 0))
+                for term in terms
+            }
+    return dict.fromkeys(terms, (None, None))
+
+
+def refresh_statistics(connection, *tables):
+    """ANALYZE ``tables`` (the whole database if none): after a bulk write (import, restore, rebuild,
+    ``bulk_create``) the planner must know how common each word is, or it may read every row for a
+    word it thinks rare. SQLite: its planner statistics likewise."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    with connection.cursor() as cursor:
+        for table in tables or (None,):
+            cursor.execute(f'ANALYZE "{table}"' if table else "ANALYZE")
 
 
 class CreateSearchIndex(Operation):

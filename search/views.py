@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Count, Window
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,13 +75,14 @@ class SearchView(TemplateView):
         )
         if not query:
             return context
-        with fulltext.index_scans():
-            context.update(self.get_results(query, group, category, since, until))
+        context.update(self.get_results(query, group, category, since, until))
         return context
 
     def get_results(self, query, group, category, since, until):
-        """Counts and results of every group, all evaluated here (inside ``index_scans``)."""
-        articles = Article.objects.published().in_page_language().select_related("category").search(query)
+        """Counts and results of every group, all evaluated here."""
+        articles = fulltext.matching(Article.objects.published().in_page_language(), query).order_by(
+            "-published_at", "-id"
+        )
         if category:
             articles = articles.filter(category=category)
         if since:
@@ -98,22 +98,29 @@ class SearchView(TemplateView):
             member_page = self._page(members_paginator)
             found_members = _in_order(Member.objects.defer("search_tokens"), member_page.object_list)
         else:
-            found_members = list(members.annotate(total=Window(Count("pk")))[: self.preview_count])
-            member_count = found_members[0].total if found_members else 0
+            # A bounded count and the first few: a window count would rank and count every match.
+            member_count = fulltext.bounded_count(members)
+            found_members = list(members.defer("search_tokens")[: self.preview_count]) if member_count else []
             member_page = None
         news_page, news = None, []
+        news_count = fulltext.bounded_count(articles)
         if group in ("", "news"):
-            news_page = self._counted_page(articles)
-            news_count = news_page.paginator.count
+            news_page = self._ranked_page(articles, query, news_count)
             rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)
             news = [_article_result(article, query) for article in rows]
-        else:
-            news_count = articles.count()
         counts = {"news": news_count, "documents": len(versions), "members": member_count}
+        # Past the bound a count reads "1000+": the number shown, and whether it is a lower bound.
+        shown = {key: min(count, fulltext.COUNT_BOUND) for key, count in counts.items()}
+        more = {key: count > fulltext.COUNT_BOUND for key, count in counts.items()}
+        total = sum(shown.values())
         return {
-            "groups": [SearchGroup(key, label, counts[key], unit) for key, (label, unit) in self.groups.items()],
-            "total": sum(counts.values()),
-            "counts": counts,
+            "groups": [
+                SearchGroup(key, label, _count_label(shown[key], more[key]), unit)
+                for key, (label, unit) in self.groups.items()
+            ],
+            "total": _count_label(total, any(more.values())),
+            "counts": shown,
+            "counts_more": more,
             "news": news,
             "news_page": news_page,
             "documents": [_version_result(v, query) for v in versions] if group in ("", "documents") else [],
@@ -122,27 +129,31 @@ class SearchView(TemplateView):
             "page_obj": news_page or member_page,
         }
 
-    def _counted_page(self, queryset):
-        """A page of ``queryset``'s keys and the total in one query (a window count), as a Paginator's page.
+    def _ranked_page(self, queryset, query, count):
+        """A page of the ranked results' keys, as a Paginator's page over the first ``COUNT_BOUND`` results.
 
-        A count and then a page would each match and rank every hit; at 10,000 hits that is the page's
-        largest cost. A bad page number is a 404, as on every list.
+        ``count`` is the bounded count: past the bound only the first ``COUNT_BOUND`` results can be
+        paged (as a search engine does), so that no page ranks more than that many rows. A bad page
+        number is a 404, as on every list.
         """
         number = self.page_number
-        start = (number - 1) * self.per_page
-        rows = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
-        rows = list(rows[start : start + self.per_page])
-        if not rows and number != 1:
-            raise Http404(_("页码无效。"))
         paginator = Paginator([], self.per_page)
-        paginator.count = rows[0][1] if rows else 0  # a cached_property: this is its value
-        return Page([pk for pk, _ in rows], number, paginator)
+        paginator.count = min(count, fulltext.COUNT_BOUND)  # a cached_property: this is its value
+        if number < 1 or (number != 1 and number > paginator.num_pages):
+            raise Http404(_("页码无效。"))
+        start = (number - 1) * self.per_page
+        return Page(fulltext.ranked_keys(queryset, query, start, start + self.per_page), number, paginator)
 
     def _page(self, paginator):
         try:
             return paginator.page(self.page_number)
         except InvalidPage as error:
             raise Http404(_("页码无效。")) from error
+
+
+def _count_label(count, more):
+    """A count as shown: the number, or "1000+" past the bound (a string; 0 stays falsy)."""
+    return f"{count}+" if more else count
 
 
 def _date(value):

@@ -11,6 +11,8 @@ class SecurityConfig(AppConfig):
         from django.apps import apps
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from . import lockout  # noqa: F401  (a code given on the lockout page counts as the second step)
+
         apps.get_app_config("axes").verbose_name = "登录安全"
         apps.get_app_config("otp_totp").verbose_name = "两步验证"
         TOTPDevice._meta.verbose_name = TOTPDevice._meta.verbose_name_plural = "两步验证设备"

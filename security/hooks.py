@@ -12,6 +12,8 @@ from csp.constants import SELF, UNSAFE_INLINE
 from django.conf import settings
 from django.shortcuts import render
 
+from .lockout import CODE_FIELD
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """The Chinese lockout page (django-axes' ``AXES_LOCKOUT_CALLABLE``), status 429."""
@@ -19,6 +21,11 @@ def lockout_response(request, original_response=None, credentials=None):
     context = {
         "failure_limit": get_failure_limit(request, credentials),
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        # A login form was refused: staff with an authenticator app may log in with a code (lockout.py).
+        "offer_code": request.method == "POST" and "password" in request.POST,
+        "code_field": CODE_FIELD,
+        "username": request.POST.get("username", "")[:150],
+        "next": request.POST.get("next") or request.GET.get("next", ""),
     }
     return render(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
 

@@ -53,3 +53,32 @@ class StaticSitemap(SiteSitemap):
             return members
         documents = DocumentVersion.objects.published().aggregate(last=Max("published_at"))["last"]
         return max((day for day in (news, members, documents) if day), default=None)
+
+
+URLS_PER_SITEMAP = 50_000  # the sitemaps protocol's limit per file
+
+
+def sitemap_or_index(request, sitemaps):
+    """/sitemap.xml: every address in one file, or past ``URLS_PER_SITEMAP`` addresses an index of the
+    sections' own files (/sitemap-articles.xml?p=2…), each a page the page cache keeps like any other.
+    The index's addresses start from settings.SITE_URL, as every sitemap address does."""
+    from django.contrib.sitemaps.views import sitemap
+    from django.template.response import TemplateResponse
+
+    sections = {name: (cls() if callable(cls) else cls) for name, cls in sitemaps.items()}
+    # An upper bound without building each list: its items (a COUNT for a queryset) × the languages.
+    sizes = {name: _item_count(section) * len(settings.LANGUAGES) for name, section in sections.items()}
+    if sum(sizes.values()) <= URLS_PER_SITEMAP:
+        return sitemap(request, sitemaps)
+    base = settings.SITE_URL.rstrip("/")
+    locations = []
+    for name, section in sections.items():
+        location = base + reverse("sitemap-section", kwargs={"section": name})
+        for page in range(1, section.paginator.num_pages + 1):  # exact: no listed page may be a 404
+            locations.append(SimpleNamespace(location=location + (f"?p={page}" if page > 1 else ""), last_mod=None))
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": locations}, content_type="application/xml")
+
+
+def _item_count(section):
+    items = section.items()
+    return items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)

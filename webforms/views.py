@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from hnda_site.numbers import parse_digits
 from news.models import Article
+from pagecache import cache as pagecache
 
 from . import limits, notify
 from .forms import ApplicationForm, EnquiryForm, RegistrationEntryForm
@@ -67,6 +68,7 @@ def ask(request):
     return render(request, "webforms/enquiry_form.html", {"form": form})
 
 
+@pagecache.reads_query("page")  # every other query parameter is dropped for anonymous visitors
 def faq(request):
     """问答: questions and answers staff chose to publish (never the asker's name or contact)."""
     number = parse_digits(request.GET.get("page", "1"))

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from import_export.formats import base_formats
@@ -171,15 +172,53 @@ def test_member_name_hits_rank_above_introduction_hits(client, make_member):
     assert titles(found(client, "长沙高新区"), "members") == ["长沙高新技术产业开发区（长沙高新区）", "甲单位"]
 
 
-def test_articles_sharing_words_with_an_article_most_shared_first(make_article):
+def test_articles_sharing_words_with_an_article_rarest_shared_words_first(make_article):
     article = make_article("长沙高新区召开科技创新大会")
     most = make_article("长沙高新区科技创新成果展", days_ago=30)
-    some = make_article("株洲高新区召开大会", days_ago=2)
+    some = make_article("岳阳召开创新大会", days_ago=2)
     make_article("岳阳绿色化工发展", days_ago=1)  # nothing in common
-    make_article("长沙天气", days_ago=1)  # one piece (长沙) is not enough
+    make_article("长沙天气", days_ago=1)  # one word (长沙) is not enough
     make_article("长沙高新区草稿", status=Article.Status.DRAFT)
+    for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州", "怀化", "娄底"]):
+        make_article(f"{city}高新区新闻第{number}号", days_ago=number + 3)  # only 高新区, in most titles
+    search.refresh_statistics(connection)  # as after any bulk write (and autovacuum) on a real site
     related = Article.objects.published().sharing_words_with(article)
     assert list(related) == [most, some]
+
+
+def test_a_common_word_alone_relates_no_article(make_article):
+    """高新区 is in most titles of a 开发区 site: sharing it says nothing."""
+    article = make_article("长沙高新区工作动态")
+    for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州", "怀化", "娄底"]):
+        make_article(f"{city}高新区第{number}期简报", days_ago=number + 2)
+    search.refresh_statistics(connection)
+    assert list(Article.objects.published().sharing_words_with(article)) == []
+
+
+def test_later_title_words_and_the_summary_count(make_article):
+    article = make_article(
+        "长沙高新区召开二〇二六年度科技创新大会暨梅溪湖国际研讨会", summary="会议聚焦岳麓山大学城的成果转化。"
+    )
+    late = make_article("梅溪湖国际研讨会开幕", days_ago=2)  # words after the title's first eight pieces
+    summary = make_article("岳麓山大学城成果转化对接", days_ago=3)  # words of the summary only
+    for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州"]):
+        make_article(f"{city}高新区第{number}期简报", days_ago=number + 5)
+    search.refresh_statistics(connection)
+    assert set(Article.objects.published().sharing_words_with(article)) == {late, summary}
+
+
+def test_related_articles_take_the_same_queries_whatever_the_title_and_archive(
+    make_article, django_assert_max_num_queries
+):
+    article = make_article(
+        "长沙高新区召开二〇二六年度科技创新大会暨梅溪湖国际研讨会", summary="岳麓山大学城的成果转化。"
+    )
+    with django_assert_max_num_queries(4):
+        article.related()
+    for number in range(30):
+        make_article(f"梅溪湖国际研讨会第{number}场", days_ago=number + 2)
+    with django_assert_max_num_queries(4):
+        assert len(article.related()) == 5
 
 
 # --- The page ---------------------------------------------------------------------------------------------
@@ -293,18 +332,15 @@ def test_the_page_is_not_indexed_and_its_canonical_has_no_query(client, make_art
 
 @pytest.mark.parametrize("params", [{}, {"type": "news"}, {"type": "members"}, {"type": "documents"}])
 def test_query_count_does_not_grow_with_content(client, make_article, make_member, django_assert_num_queries, params):
-    """Site settings, 栏目, documents, members (count and rows), news (count and keys, then rows): 6;
-    and the site chrome (navigation 栏目 and documents, footer 友情链接): 3.
-
-    PostgreSQL adds three: a transaction (begin, commit) holding ``SET LOCAL enable_seqscan = off``
-    (see search.fulltext.index_scans).
+    """Site settings, 栏目, documents, members (a bounded count, then the first rows), news (a bounded count,
+    the ranked keys of the page in one query, then the rows): 8; and the site chrome (navigation 栏目 and
+    documents, footer 友情链接): 3. The same on PostgreSQL: no transaction or planner switch around the search.
     """
     load_association_seed()
     make_article("园区新闻")
     make_member("园区单位")
     client.get(reverse("search"), {"q": "园区", **params})
-    expected = 3 + {"": 6, "news": 6, "members": 7, "documents": 5}[params.get("type", "")]
-    expected += 3 if connection.vendor == "postgresql" else 0
+    expected = 3 + {"": 8, "news": 8, "members": 7, "documents": 6}[params.get("type", "")]
     with django_assert_num_queries(expected):
         found(client, "园区", **params)
     for number in range(40):
@@ -395,3 +431,94 @@ def test_published_versions_keep_refusing_changes(db):
     version.search_tokens = ""
     version.save()  # recomputes the tokens; nothing else changed, so nothing is written and nothing refused
     assert DocumentVersion.objects.get(pk=version.pk).search_tokens == version.search_tokens
+
+
+# --- Bounded counts, ranks page by page, planner statistics after bulk writes ------------------------------
+
+
+def test_counts_past_the_bound_read_bound_plus_and_only_the_bound_is_paged(client, make_article, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_BOUND", 3)
+    for number in range(5):
+        make_article(f"湘江新闻{number}", days_ago=number + 1)
+    response = found(client, "湘江")
+    content = response.content.decode()
+    assert response.context["counts"]["news"] == 3 and response.context["counts_more"]["news"]
+    assert "园区快讯（3+ 条）" in content and "全部（3+）" in content
+    assert response.context["news_page"].paginator.num_pages == 1
+    assert client.get(reverse("search"), {"q": "湘江", "page": 2}).status_code == 404
+    exact = found(client, "湘江新闻0")
+    assert exact.context["counts"]["news"] == 1 and not exact.context["counts_more"]["news"]
+
+
+def test_ranks_continue_across_pages_title_phrase_title_words_phrase_scattered_newer(client, make_article, monkeypatch):
+    from search.views import SearchView
+
+    monkeypatch.setattr(SearchView, "per_page", 2)
+    make_article("新闻甲", body="<p>长沙市政府鼓励企业加大研发，推动创新。</p>", days_ago=1)  # scattered
+    make_article("新闻乙", body="<p>长沙创新积分制试点。</p>", days_ago=3)  # phrase in the text
+    make_article("新闻丙", body="<p>长沙创新大会召开。</p>", days_ago=2)  # phrase in the text, newer
+    make_article("长沙与创新", days_ago=30)  # the words in the title
+    make_article("长沙创新大会", days_ago=40)  # the phrase in the title
+    make_article("长沙创新论坛", days_ago=35)  # the phrase in the title, newer
+    pages = [titles(found(client, "长沙 创新", page=number)) for number in (1, 2, 3)]
+    assert pages == [["长沙创新论坛", "长沙创新大会"], ["长沙与创新", "新闻丙"], ["新闻乙", "新闻甲"]]
+
+
+def statistics_mark(table):
+    """When the planner's statistics of ``table`` were last refreshed (PostgreSQL), or whether SQLite has any."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_a_member_import_refreshes_the_planner_statistics(db):
+    before = statistics_mark("members_member")
+    text = "名称,简称,市州,级别,类型,协会职务,网址,地址,入会日期,排序,启用\n"
+    text += "浏阳经济技术开发区,浏阳经开区,长沙市,国家级,经济技术开发区,会员单位,,,,,是\n"
+    dataset = base_formats.CSV(encoding="utf-8-sig").create_dataset(text)
+    MemberResource().import_data(dataset, dry_run=True, rollback_on_validation_errors=True)
+    assert statistics_mark("members_member") == before  # the preview writes nothing
+    MemberResource().import_data(dataset, dry_run=False, rollback_on_validation_errors=True)
+    after = statistics_mark("members_member")
+    assert after and (before is None or before == 0 or after > before)
+
+
+def test_rebuilding_the_search_index_refreshes_the_planner_statistics(make_article):
+    make_article("湘江新闻")
+    before = statistics_mark("news_article")
+    call_command("rebuild_search_index", stdout=StringIO())
+    after = statistics_mark("news_article")
+    assert after and (before is None or before == 0 or after > before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_refreshes_the_planner_statistics(make_article, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    make_article("湘江新闻")
+    out = StringIO()
+    call_command("backup", output=str(tmp_path / "backups"), stdout=out)
+    folder = out.getvalue().split("Backup written to ")[1].strip()
+    call_command("restore", folder, yes=True, stdout=StringIO())
+    assert statistics_mark("news_article")  # a restored PostgreSQL table starts without statistics
+
+
+def test_the_admin_article_search_uses_the_index_not_like(staff_client, make_article):
+    make_article("湘江新闻", body="<p>正文提到ＡＢＣ园区。</p>")
+    make_article("其他新闻", title_en="Xiangjiang investment", body_en="<p>English body.</p>")
+    make_article("无关新闻")
+    changelist = reverse("admin:news_article_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(changelist, {"q": "湘江"})
+    assert [a.title for a in response.context["cl"].result_list] == ["湘江新闻"]
+    assert not any("LIKE" in query["sql"].upper() for query in captured.captured_queries)
+    by_body = staff_client.get(changelist, {"q": "abc 园区"}).context["cl"].result_list
+    assert [a.title for a in by_body] == ["湘江新闻"]
+    in_english = staff_client.get(changelist, {"q": "xiangjiang"}).context["cl"].result_list
+    assert [a.title for a in in_english] == ["其他新闻"]
