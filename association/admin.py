@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from hnda_site.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
 from hnda_site.richtext import text_blocks
+from workflow.admin import ReviewableAdminMixin
 
 from .models import Document, DocumentVersion, PublishedVersionError
 
@@ -96,7 +97,7 @@ class DocumentVersionForm(ConcurrentEditForm):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(StaffEditAdmin):
+class DocumentVersionAdmin(ReviewableAdminMixin, StaffEditAdmin):
     """Drafts are edited here; a published version is shown read-only and cannot be deleted.
 
     "以现行文本新建版本" opens the add form with the current text (or, with ``from=N``, version N's).

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "news",
     "association",
     "members",
+    # 发布审核 (issue 21): workflows, reviews, 敏感词与规范表述.
+    "workflow",
 ]
 
 MIDDLEWARE = [

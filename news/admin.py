@@ -4,6 +4,7 @@ from django.utils import timezone
 from hnda_site.admin_mixins import StaffEditAdmin, save_each, save_each_action
 from hnda_site.changes import chinese_date
 from hnda_site.models import SiteSettings
+from workflow.admin import ReviewableAdminMixin
 
 from . import viewcounter
 from .models import Article, Category
@@ -41,7 +42,7 @@ class EnglishEditionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(StaffEditAdmin):
+class ArticleAdmin(ReviewableAdminMixin, StaffEditAdmin):
     list_display = [
         "title",
         "category",
