@@ -143,9 +143,10 @@ class DocumentVersionAdmin(ReviewableAdminMixin, StaffEditAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A draft stays with its document (its number belongs to that document) and with its base;
         # of a published version only the English translation may still be written.
+        readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.is_published:
-            return [*self.readonly_fields, "document", "text", "based_on", "effective_date", "change_note"]
-        return [*self.readonly_fields, "document", "based_on"] if obj else self.readonly_fields
+            return [*readonly, "document", "text", "based_on", "effective_date", "change_note"]
+        return [*readonly, "document", "based_on"] if obj else readonly
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:

@@ -186,7 +186,7 @@ class ReviewableAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
+        if obj is None or self.review_field not in self.get_readonly_fields(request, obj):
             return fieldsets
         return [("发布审核", {"fields": [self.review_field]}), *fieldsets]
 

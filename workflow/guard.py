@@ -3,9 +3,9 @@
 Before the save, :func:`workflow.services.publish_refusal` decides whether the acting staff
 account may make the item public (or change it while public); after it, a direct publication
 gets its 审核单 and an edit of an item under review restarts the review. The acting account is
-the one a bulk action or the history names (``_history_user``), else the request's (set by
-simple-history's middleware); a save outside any request (the seed loader, a script) is the
-system's and never refused.
+the request's (simple-history's middleware keeps it), so the admin form, list actions, imports
+and a forged POST are all judged the same way; a save outside any request (the seed loader, a
+script, a management command) is the system's and never refused.
 """
 
 from django.db.models.signals import post_save, pre_save
@@ -19,12 +19,16 @@ from . import services
 from .content import adapter_for
 
 
-def acting_user(instance):
-    user = getattr(instance, "_history_user", None)
-    if user is None:
-        request = getattr(HistoricalRecords.context, "request", None)
-        user = getattr(request, "user", None)
+def request_user():
+    """The staff account of the request being served (simple-history's middleware keeps it), or None."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+def acting_user(instance):
+    """Who a save is recorded as: the request's account, else the one code named (``publish(user=…)``)."""
+    return request_user() or getattr(instance, "_history_user", None)
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="workflow_guard_article")
@@ -34,7 +38,7 @@ def refuse_unreviewed_publishing(sender, instance, raw=False, **kwargs):
         return
     stored = services._stored(instance)
     instance._workflow_stored = stored
-    refusal = services.publish_refusal(instance, acting_user(instance), stored)
+    refusal = services.publish_refusal(instance, request_user(), stored)
     if refusal:
         raise services.PublishingRefused(refusal)
 
