@@ -26,7 +26,7 @@ def make_staff(django_user_model):
         )
         user.user_permissions.add(*perms(*permissions))
         for name in groups:
-            user.groups.add(Group.objects.get(name=name))
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
         return user
 
     return make
