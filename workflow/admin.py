@@ -89,7 +89,11 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("item/<int:content_type_id>/<int:object_id>/", wrap(views.ItemReviewView.as_view()), name="workflow_review_item"),
+            path(
+                "item/<int:content_type_id>/<int:object_id>/",
+                wrap(views.ItemReviewView.as_view()),
+                name="workflow_review_item",
+            ),
             path("<int:pk>/sheet/", wrap(views.ReviewSheetView.as_view()), name="workflow_review_sheet"),
             path("export/", wrap(views.ReviewExportView.as_view()), name="workflow_review_export"),
             *super().get_urls(),
@@ -107,9 +111,10 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not request.user.is_superuser and not request.user.groups.filter(
-            pk__in=Step.objects.values("group_id")
-        ).exists():
+        if (
+            not request.user.is_superuser
+            and not request.user.groups.filter(pk__in=Step.objects.values("group_id")).exists()
+        ):
             actions.pop("approve_selected", None)
             actions.pop("return_selected", None)
         return actions
@@ -126,15 +131,16 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         reviews = list(queryset.select_related("current_step__group").order_by("submitted_at", "id"))
         form = DecisionForm(request.POST if "confirm" in request.POST else None)
         if "confirm" in request.POST and form.is_valid():
-            steps = dict(
-                pair.split(":", 1) for pair in request.POST.getlist("seen_step") if pair.count(":") == 1
-            )
+            steps = dict(pair.split(":", 1) for pair in request.POST.getlist("seen_step") if pair.count(":") == 1)
             done = 0
             for review in reviews:
                 seen = steps.get(str(review.pk), "")
                 try:
                     services.decide(
-                        review.pk, request.user, approve, form.cleaned_data["comment"],
+                        review.pk,
+                        request.user,
+                        approve,
+                        form.cleaned_data["comment"],
                         step_id=int(seen) if seen.isdigit() else -1,
                     )
                 except services.WorkflowError as error:

@@ -22,7 +22,17 @@ class ArticleContent:
     change_perm = "news.change_article"
     kind = "文章"
     # A change to one of these is a change of what the public reads (pinning and 焦点图 are not).
-    content_fields = ["title", "category_id", "publisher", "summary", "body", "title_en", "summary_en", "body_en", "cover"]
+    content_fields = [
+        "title",
+        "category_id",
+        "publisher",
+        "summary",
+        "body",
+        "title_en",
+        "summary_en",
+        "body_en",
+        "cover",
+    ]
 
     def is_published(self, item):
         return item.status == Article.Status.PUBLISHED
@@ -91,7 +101,11 @@ class DocumentVersionContent:
         return item.document.title
 
     def texts(self, item):
-        texts = [("正文", html_to_text(item.body)), ("修改说明", item.change_note), ("英文正文", html_to_text(item.body_en))]
+        texts = [
+            ("正文", html_to_text(item.body)),
+            ("修改说明", item.change_note),
+            ("英文正文", html_to_text(item.body_en)),
+        ]
         return [(label, text) for label, text in texts if text] + [t for source in TEXT_SOURCES for t in source(item)]
 
     def publish(self, item, user, reason):

@@ -236,7 +236,9 @@ class Expression(models.Model):
         FORBIDDEN = "forbidden", "禁用（不能送审和发布）"
         STANDARD = "standard", "规范表述（提醒，建议改用规范写法）"
 
-    term = models.CharField("词语", max_length=100, unique=True, help_text="要查找的写法，例如错误的领导姓名、地名或禁用词。")
+    term = models.CharField(
+        "词语", max_length=100, unique=True, help_text="要查找的写法，例如错误的领导姓名、地名或禁用词。"
+    )
     kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.FORBIDDEN)
     suggestion = models.CharField("规范写法", max_length=100, blank=True, help_text="规范表述：建议改用的写法。")
     note = models.CharField("说明", max_length=200, blank=True)

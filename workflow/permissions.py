@@ -53,5 +53,3 @@ def ensure_permissions_and_groups(apps):
         group, _ = Group.objects.get_or_create(name=group_name)
         for app_label, codename in wanted:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-

@@ -166,7 +166,9 @@ def decide(review_id, user, approve, comment="", step_id=None):
         step = review.current_step
         if not can_review(user, step):
             group = step.group.name if step else "审核组"
-            raise WorkflowError(f"第 {review.step_number} 步（{step.name if step else ''}）由“{group}”审核，您不在该组。")
+            raise WorkflowError(
+                f"第 {review.step_number} 步（{step.name if step else ''}）由“{group}”审核，您不在该组。"
+            )
         item = review.item
         adapter = adapter_for(item)
         number = review.step_number

@@ -68,7 +68,9 @@ def test_writer_list_action_publish_is_refused(draft, writer):
 
 
 def test_forged_post_of_only_the_status_is_refused(draft, writer):
-    response = login(writer).post(change_url(draft), {"title": "x", "category": draft.category_id, "status": "published"})
+    response = login(writer).post(
+        change_url(draft), {"title": "x", "category": draft.category_id, "status": "published"}
+    )
     draft.refresh_from_db()
     assert draft.status == "draft" and response.status_code in (200, 403)
 

@@ -14,7 +14,9 @@ from workflow.models import Decision
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_at_once_one_decision_wins_and_the_other_is_told(monkeypatch, workflow, news, writer, head, make_staff):
+def test_two_reviewers_at_once_one_decision_wins_and_the_other_is_told(
+    monkeypatch, workflow, news, writer, head, make_staff
+):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL (.ci/run); SQLite serializes writers")
     other = make_staff("head2")

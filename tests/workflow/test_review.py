@@ -146,7 +146,7 @@ def test_a_decision_on_a_step_already_decided_is_refused_and_says_by_whom(workfl
     review = services.submit(draft, writer)
     first_step = review.current_step_id
     services.decide(review.pk, head, approve=True, step_id=first_step)
-    with pytest.raises(services.AlreadyDecided, match="已由head于.*通过"):
+    with pytest.raises(services.AlreadyDecided, match=r"已由head于.*通过"):
         services.decide(review.pk, other, approve=False, comment="不同意", step_id=first_step)
 
 
@@ -291,3 +291,20 @@ def test_export_of_a_period_escapes_formulas(workflow, news, writer, head):
     assert "HYPERLINK" not in login(writer).get(url, {"to": earlier, "format": "csv"}).content.decode()
     xlsx = login(writer).get(url, {"from": day})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_page_cache_shows_an_article_the_moment_its_last_step_approves(
+    workflow, draft, writer, head, leader, settings, client
+):
+    """Approval publishes by writing the article's row: the cache (watching content tables) moves on."""
+    from hnda_site.models import SiteSettings
+
+    settings.PAGE_CACHE_ENABLED = True
+    SiteSettings.load()
+    review = services.submit(draft, writer)
+    services.decide(review.pk, head, approve=True)
+    assert "园区新闻" not in client.get("/news/").content.decode()
+    assert client.get("/news/")["X-Page-Cache"] == "hit"
+    services.decide(review.pk, leader, approve=True)
+    response = client.get("/news/")
+    assert "园区新闻" in response.content.decode() and response["X-Page-Cache"] != "hit"
