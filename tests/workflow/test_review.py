@@ -308,3 +308,28 @@ def test_the_page_cache_shows_an_article_the_moment_its_last_step_approves(
     services.decide(review.pk, leader, approve=True)
     response = client.get("/news/")
     assert "园区新闻" in response.content.decode() and response["X-Page-Cache"] != "hit"
+
+
+def test_staff_who_neither_review_nor_read_review_sheets_see_no_panel(make_staff):
+    members_only = make_staff("members", "members.view_member")
+    page = login(members_only).get(reverse("admin:index")).content.decode()
+    assert "待我审核" not in page
+
+
+def test_the_review_page_is_refused_to_staff_who_may_not_see_the_item(workflow, draft, make_staff):
+    outsider = make_staff("outsider", "members.view_member")
+    assert login(outsider).get(item_url(draft)).status_code == 403
+
+
+def test_an_unknown_item_or_a_model_that_is_not_reviewed_is_a_404(workflow, draft, head):
+    client = login(head)
+    article_type = ContentType.objects.get_for_model(draft).pk
+    assert client.get(reverse("admin:workflow_review_item", args=[article_type, 999999])).status_code == 404
+    user_type = ContentType.objects.get(app_label="auth", model="user").pk
+    assert client.get(reverse("admin:workflow_review_item", args=[user_type, head.pk])).status_code == 404
+
+
+def test_the_reviewer_preview_shows_the_draft_as_the_public_will_see_it(workflow, draft, writer, head):
+    services.submit(draft, writer)
+    response = login(head).get(draft.get_absolute_url())
+    assert response.status_code == 200 and "正文第一段。" in response.content.decode()
