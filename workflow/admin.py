@@ -242,7 +242,7 @@ class ReviewableAdminMixin:
                     self.add_error(None, refusal)
 
         ReviewedForm.__name__ = form.__name__
-        return form if getattr(form, "_reviewed", False) else ReviewedForm
+        return ReviewedForm
 
     def response_action(self, request, queryset):
         try:

@@ -333,3 +333,24 @@ def test_the_reviewer_preview_shows_the_draft_as_the_public_will_see_it(workflow
     services.submit(draft, writer)
     response = login(head).get(draft.get_absolute_url())
     assert response.status_code == 200 and "正文第一段。" in response.content.decode()
+
+
+def test_the_review_sheet_outlives_the_article(workflow, draft, writer, head, make_staff):
+    review = services.submit(draft, writer)
+    services.decide(review.pk, head, approve=False, comment="不发了")
+    draft.delete()
+    reader = make_staff("reader", "workflow.view_review")
+    page = login(reader).get(reverse("admin:workflow_review_sheet", args=[review.pk])).content.decode()
+    assert "园区新闻" in page and "不发了" in page
+
+
+def test_xlsx_export_writes_formula_like_text_as_text(workflow, news, writer):
+    import io
+
+    import openpyxl
+
+    services.submit(Article.objects.create(title="=1+1", category=news, body="<p>x</p>"), writer)
+    response = login(writer).get(reverse("admin:workflow_review_export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
