@@ -67,12 +67,20 @@ def test_writer_list_action_publish_is_refused(draft, writer):
     assert draft.status == "draft"
 
 
-def test_forged_post_of_only_the_status_is_refused(draft, writer):
-    response = login(writer).post(
-        change_url(draft), {"title": "x", "category": draft.category_id, "status": "published"}
-    )
+def test_forged_posts_to_the_review_page_are_refused(workflow, draft, writer, make_staff):
+    """A writer posting 通过 for their own item, or staff without the change permission posting 送审."""
+    from django.contrib.contenttypes.models import ContentType
+
+    url = reverse("admin:workflow_review_item", args=[ContentType.objects.get_for_model(draft).pk, draft.pk])
+    reader = make_staff("reader", "workflow.view_review")
+    login(reader).post(url, {"action": "submit"})
+    assert not Review.objects.exists()
+    review = services.submit(draft, writer)
+    response = login(writer).post(url, {"action": "approve", "step": review.current_step_id}, follow=True)
+    assert "您不在该组" in response.content.decode()
+    review.refresh_from_db()
     draft.refresh_from_db()
-    assert draft.status == "draft" and response.status_code in (200, 403)
+    assert (review.step_number, draft.status) == (1, "draft")
 
 
 def test_a_save_inside_a_request_by_a_writer_is_refused_by_the_model(draft, writer):
