@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -10,6 +11,8 @@ from django.utils.html import format_html
 from hnda_site.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
 
 from . import services, views
+from .content import adapter_for
+from .expressions import check_expressions
 from .models import CategoryAssignment, DocumentAssignment, Expression, Review, Step, Workflow
 
 
@@ -215,7 +218,13 @@ class ReviewableAdminMixin:
         url = reverse("admin:workflow_review_item", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
         review = Review.objects.for_item(obj).select_related("current_step").first()
         state = review.state_label if review else "未送审"
-        return format_html('{}　<a href="{}">审核页面（预览、修改对比、送审、审核）</a>', state, url)
+        hits = check_expressions(adapter_for(obj).texts(obj))
+        return format_html(
+            '{}　<a href="{}">审核页面（预览、修改对比、送审、审核）</a>{}',
+            state,
+            url,
+            render_to_string("workflow/hits.html", {"hits": hits}),
+        )
 
     @admin.action(description="送审所选内容", permissions=["change"])
     def submit_for_review(self, request, queryset):

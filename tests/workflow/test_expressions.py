@@ -95,3 +95,12 @@ def test_bulk_check_lists_published_content_with_hits(news, make_staff):
     page = login(staff).get(reverse("admin:workflow_expression_check"), {"run": "1"}).content.decode()
     assert "已检查 2 项已发布内容，1 项有命中。" in page
     assert "坏文章" in page and "草稿" not in page.split("已检查")[1]
+
+
+@pytest.mark.django_db
+def test_the_writer_sees_hits_in_context_on_the_edit_form(draft, writer):
+    Expression.objects.create(term="开发区协会", kind=Expression.Kind.STANDARD, suggestion="湖南省开发区协会")
+    draft.body = "<p>本届开发区协会年会召开。</p>"
+    draft.save()
+    page = login(writer).get(reverse("admin:news_article_change", args=[draft.pk])).content.decode()
+    assert "本届<mark>开发区协会</mark>年会召开。" in page
