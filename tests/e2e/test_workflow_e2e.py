@@ -66,3 +66,48 @@ def test_writer_submits_and_reviewer_approves(new_context, screenshot):
     visitor = new_context().new_page()
     visitor.goto(article.get_absolute_url())
     expect(visitor.locator("h1")).to_have_text("审核中的新闻")
+
+
+def test_axe_finds_no_violation_in_the_review_pages(new_context):
+    """The workflow's own part of its admin pages (Django's admin around it is Django's)."""
+    from tests.e2e.test_a11y_e2e import AXE_SCRIPT
+    from workflow import services
+    from workflow.models import Expression
+
+    category = Category.objects.create(name="园区快讯", slug="park-express")
+    flow = Workflow.objects.create(name="一审", enabled=True)
+    flow.steps.create(order=1, name="签发", group=Group.objects.get_or_create(name="分管领导")[0])
+    CategoryAssignment.objects.create(workflow=flow, category=category)
+    writer = staff("writer", "view_article", "change_article", "add_article", "view_review")
+    staff("leader", "view_article", "change_article", "view_review", "view_expression", group="分管领导")
+    Expression.objects.create(term="开发区协会", kind=Expression.Kind.STANDARD, suggestion="湖南省开发区协会")
+    article = Article.objects.create(
+        title="审核中的新闻", category=category, body="<p>旧文。</p>", status="published", published_at=None
+    )
+    article.status, article.body = "draft", "<p>开发区协会的新文。</p>"
+    article.save()
+    review = services.submit(article, writer)
+
+    context = new_context(bypass_csp=True)
+    context.add_init_script(script=AXE_SCRIPT.read_text())
+    page = context.new_page()
+    log_in(page, "leader")
+    problems = []
+    for url in (
+        f"/admin/workflow/review/item/{review.content_type_id}/{article.pk}/",
+        f"/admin/workflow/review/{review.pk}/sheet/",
+        "/admin/workflow/expression/check/?run=1",
+        "/admin/",
+    ):
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url)
+            results = page.evaluate(
+                "axe.run('#content-main, .workflow-pending', {resultTypes: ['violations']})"
+                ".then(r => ({violations: r.violations, passes: r.passes.length}))"
+            )
+            assert results["passes"] > 0, f"{url}: axe did not run"
+            problems += [
+                f"{width}px {url}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in results["violations"]
+            ]
+    assert not problems, problems
