@@ -64,8 +64,8 @@ def publish_refusal(item, user, stored=None):
     """Why saving ``item`` as it is now would be refused for ``user`` (None: allowed).
 
     Refused: making it public without approval where a workflow applies, or without the
-    publish permission; changing published content without the publish permission; either with a
-    forbidden expression in it. ``user`` None (a script, the seed loader) is never refused.
+    publish permission; changing published content without the publish permission (where a
+    workflow applies: unless one reviews its last step, 签发); either with a forbidden expression. ``user`` None (a script, the seed loader) is never refused.
     """
     if user is None or getattr(item, "_workflow_authorized", False):
         return None
@@ -79,7 +79,15 @@ def publish_refusal(item, user, stored=None):
         if not user.has_perm(adapter.publish_perm):
             return "您没有发布权限：请保存为草稿，由有发布权限的人员审核发布。"
     elif was_public and adapter.is_published(item) and content_changed(item, stored):
-        if not user.has_perm(adapter.publish_perm):
+        workflow = workflow_for(item)
+        if workflow is not None:
+            last = workflow.steps.order_by("-order", "-id").first()
+            if not (user.is_superuser or can_review(user, last)):
+                return (
+                    f"“{adapter.section(item)}”已启用审核流程：已发布的内容只有最后一步"
+                    f"（{last.name if last else '签发'}）的审核人能直接更正；请先撤回为草稿，修改后重新送审。"
+                )
+        elif not user.has_perm(adapter.publish_perm):
             return "修改已发布的内容需要发布权限：请先撤回为草稿，修改后重新送审。"
     else:
         return None

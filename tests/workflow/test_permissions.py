@@ -161,3 +161,13 @@ def test_scripts_and_the_seed_loader_are_never_refused(workflow, draft):
     draft.save()
     draft.refresh_from_db()
     assert draft.status == "published"
+
+
+def test_with_a_workflow_only_the_last_steps_reviewer_corrects_published_text(workflow, news, publisher, head, leader):
+    article = Article.objects.create(title="已发布", category=news, body="<p>原文</p>", status="published")
+    for user in (publisher, head):
+        response = post_form(login(user), article, body="<p>擅自修改</p>")
+        assert "只有最后一步（签发）的审核人能直接更正" in response.content.decode()
+    assert post_form(login(leader), article, body="<p>签发人更正</p>").status_code == 302
+    article.refresh_from_db()
+    assert article.body == "<p>签发人更正</p>"
