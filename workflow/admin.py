@@ -178,9 +178,9 @@ class ReviewableAdminMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        open_reviews = Review.objects.active().filter(
+        open_reviews = Review.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk")
-        )
+        ).order_by("-submitted_at", "-id")  # the latest review: open, returned or approved
         return queryset.annotate(
             open_review_status=Subquery(open_reviews.values("status")[:1]),
             open_review_step=Subquery(open_reviews.values("step_number")[:1]),
@@ -211,6 +211,8 @@ class ReviewableAdminMixin:
             return f"待审（第 {obj.open_review_step} 步：{obj.open_review_step_name or ''}）"
         if status == Review.Status.RETURNED:
             return "退回修改"
+        if status == Review.Status.APPROVED:
+            return "已通过"
         return "—"
 
     @admin.display(description="审核状态")

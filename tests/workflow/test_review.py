@@ -354,3 +354,12 @@ def test_xlsx_export_writes_formula_like_text_as_text(workflow, news, writer):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = sheet["A2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
+
+
+def test_the_article_list_says_approved_then_scheduled(workflow, news, writer, head, leader):
+    later = timezone.now() + timedelta(days=1)
+    article = Article.objects.create(title="定时稿", category=news, body="<p>x</p>", published_at=later)
+    review = services.submit(article, writer)
+    services.decide(services.decide(review.pk, head, approve=True).pk, leader, approve=True)
+    listing = login(writer).get(reverse("admin:news_article_changelist")).content.decode()
+    assert "已通过" in listing and "定时发布（" in listing
