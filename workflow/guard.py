@@ -8,7 +8,7 @@ and a forged POST are all judged the same way; a save outside any request (the s
 script, a management command) is the system's and never refused.
 """
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
@@ -58,3 +58,10 @@ def record_publication_or_edit(sender, instance, raw=False, **kwargs):
             services.record_direct_publication(instance, user)
     elif stored is not None and not adapter.is_published(instance) and services.content_changed(instance, stored):
         services.record_edit(instance, user)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="workflow_cancel_article")
+@receiver(post_delete, sender=DocumentVersion, dispatch_uid="workflow_cancel_version")
+def cancel_open_review(sender, instance, **kwargs):
+    """A deleted item waits for nobody: its open review is cancelled (its 审核单 stays)."""
+    services.cancel_open_review(instance, acting_user(instance))

@@ -178,6 +178,8 @@ def decide(review_id, user, approve, comment="", step_id=None):
                 f"第 {review.step_number} 步（{step.name if step else ''}）由“{group}”审核，您不在该组。"
             )
         item = review.item
+        if item is None:
+            raise WorkflowError(f"“{review.title}”已被删除，不能再审核。")
         adapter = adapter_for(item)
         number = review.step_number
         if not approve:
@@ -257,3 +259,11 @@ def record_direct_publication(item, user):
     )
     _save_review(review, user, "直接发布")
     _decision(review, Decision.Action.PUBLISHED, user)
+
+
+def cancel_open_review(item, user):
+    """Close ``item``'s open review (the item was deleted), recording who did it."""
+    for review in Review.objects.for_item(item).active():
+        review.status, review.finished_at = Review.Status.CANCELLED, timezone.now()
+        _save_review(review, user, "内容已删除，撤销审核")
+        _decision(review, Decision.Action.CANCELLED, user, "内容已删除")

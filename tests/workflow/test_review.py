@@ -363,3 +363,11 @@ def test_the_article_list_says_approved_then_scheduled(workflow, news, writer, h
     services.decide(services.decide(review.pk, head, approve=True).pk, leader, approve=True)
     listing = login(writer).get(reverse("admin:news_article_changelist")).content.decode()
     assert "已通过" in listing and "定时发布（" in listing
+
+
+def test_deleting_an_item_under_review_cancels_the_review(workflow, draft, writer, head):
+    review = services.submit(draft, writer)
+    draft.delete()
+    review.refresh_from_db()
+    assert review.status == Review.Status.CANCELLED
+    assert not Review.objects.waiting_for(head).exists()
