@@ -65,7 +65,8 @@ def publish_refusal(item, user, stored=None):
 
     Refused: making it public without approval where a workflow applies, or without the
     publish permission; changing published content without the publish permission (where a
-    workflow applies: unless one reviews its last step, 签发); either with a forbidden expression. ``user`` None (a script, the seed loader) is never refused.
+    workflow applies: unless one reviews its last step, 签发); either with a forbidden expression.
+    ``user`` None (a script, the seed loader) is never refused.
     """
     if user is None or getattr(item, "_workflow_authorized", False):
         return None
