@@ -104,3 +104,10 @@ def test_the_writer_sees_hits_in_context_on_the_edit_form(draft, writer):
     draft.save()
     page = login(writer).get(reverse("admin:news_article_change", args=[draft.pk])).content.decode()
     assert "本届<mark>开发区协会</mark>年会召开。" in page
+
+
+@pytest.mark.django_db
+def test_the_expression_list_links_to_the_check_of_published_content(make_staff):
+    staff = make_staff("keeper", "workflow.view_expression", "workflow.change_expression")
+    page = login(staff).get(reverse("admin:workflow_expression_changelist")).content.decode()
+    assert reverse("admin:workflow_expression_check") + "?run=1" in page
