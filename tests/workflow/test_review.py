@@ -371,3 +371,12 @@ def test_deleting_an_item_under_review_cancels_the_review(workflow, draft, write
     review.refresh_from_db()
     assert review.status == Review.Status.CANCELLED
     assert not Review.objects.waiting_for(head).exists()
+
+
+def test_the_review_list_filters_what_waits_for_me(workflow, news, writer, head, leader):
+    first = services.submit(Article.objects.create(title="甲稿", category=news, body="<p>x</p>"), writer)
+    services.submit(Article.objects.create(title="乙稿", category=news, body="<p>x</p>"), writer)
+    services.decide(first.pk, head, approve=True)
+    url = reverse("admin:workflow_review_changelist")
+    mine = login(leader).get(url, {"mine": "1"}).content.decode()
+    assert "甲稿" in mine and "乙稿" not in mine
