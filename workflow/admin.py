@@ -195,9 +195,19 @@ class ReviewableAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.review_field not in self.get_readonly_fields(request, obj):
+        if obj is not None and self.adapter_is_published(obj):
+            fields = [self.review_field]
+        elif obj is None:
+            fields = ["submit_for_review"]
+        else:
+            fields = [self.review_field, "submit_for_review"]
+        if obj is not None and self.review_field not in self.get_readonly_fields(request, obj):
             return fieldsets
-        return [("发布审核", {"fields": [self.review_field]}), *fieldsets]
+        return [("发布审核", {"fields": fields}), *fieldsets]
+
+    @staticmethod
+    def adapter_is_published(obj):
+        return adapter_for(obj).is_published(obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -242,18 +252,33 @@ class ReviewableAdminMixin:
             self.message_user(request, f"已送审 {done} 项。", messages.SUCCESS)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
         user = request.user
 
-        class ReviewedForm(form):
+        class ReviewedForm(kwargs.get("form", self.form)):
+            submit_for_review = forms.BooleanField(
+                label="保存后送审",
+                required=False,
+                help_text="本栏目（或本文件）启用了审核流程时，勾选后保存的同时送审，由第 1 步的审核人审核。",
+            )
+
             def _post_clean(self):
                 super()._post_clean()
                 refusal = services.publish_refusal(self.instance, user)
                 if refusal:
                     self.add_error(None, refusal)
 
-        ReviewedForm.__name__ = form.__name__
-        return ReviewedForm
+        ReviewedForm.__name__ = self.form.__name__
+        return super().get_form(request, obj, change, **{**kwargs, "form": ReviewedForm})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("submit_for_review"):
+            try:
+                services.submit(obj, request.user)
+            except services.WorkflowError as error:
+                self.message_user(request, f"已保存，但未送审：{error}", messages.WARNING)
+            else:
+                self.message_user(request, "已保存并送审。", messages.SUCCESS)
 
     def response_action(self, request, queryset):
         try:

@@ -380,3 +380,25 @@ def test_the_review_list_filters_what_waits_for_me(workflow, news, writer, head,
     url = reverse("admin:workflow_review_changelist")
     mine = login(leader).get(url, {"mine": "1"}).content.decode()
     assert "甲稿" in mine and "乙稿" not in mine
+
+
+def test_save_and_submit_from_the_edit_form(workflow, draft, writer):
+    from tests.admin_forms import form_data
+
+    client = login(writer)
+    url = reverse("admin:news_article_change", args=[draft.pk])
+    response = client.post(url, form_data(client.get(url), title="改后送审", submit_for_review="on"), follow=True)
+    assert "已保存并送审" in response.content.decode()
+    review = Review.objects.for_item(draft).get()
+    assert (review.title, review.state_label) == ("改后送审", "待审（第 1 步：初审）")
+
+
+def test_save_and_submit_without_a_workflow_saves_and_says_why_not(draft, writer):
+    from tests.admin_forms import form_data
+
+    client = login(writer)
+    url = reverse("admin:news_article_change", args=[draft.pk])
+    response = client.post(url, form_data(client.get(url), title="只保存", submit_for_review="on"), follow=True)
+    assert "已保存，但未送审：“园区快讯”没有启用审核流程" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "只保存"
