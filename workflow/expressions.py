@@ -19,15 +19,34 @@ def _is_separator(char):
     return unicodedata.category(char)[0] in "ZPSC"
 
 
+class _CharTable(dict):
+    """Each character's normalized form ("" for a separator), computed once per character.
+
+    Used by ``str.translate``, which runs in C and only calls back for a character not seen yet.
+    """
+
+    def __missing__(self, code):
+        value = "".join(piece for piece in unicodedata.normalize("NFKC", chr(code)).lower() if not _is_separator(piece))
+        self[code] = value
+        return value
+
+
+_TABLE = _CharTable()
+
+
 def normalize(text):
     """(normalized text, index in ``text`` of each normalized character)."""
     chars, origins = [], []
     for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).lower():
-            if not _is_separator(piece):
-                chars.append(piece)
-                origins.append(index)
+        for piece in _TABLE[ord(char)]:
+            chars.append(piece)
+            origins.append(index)
     return "".join(chars), origins
+
+
+def normalized(text):
+    """The normalized text alone (fast: no positions)."""
+    return text.translate(_TABLE)
 
 
 @dataclass(frozen=True)
@@ -50,16 +69,24 @@ class Hit:
         return self.kind == Expression.Kind.FORBIDDEN
 
 
-def find(expressions, label, text):
-    """The hits of ``expressions`` (Expression rows) in ``text``, in text order."""
-    normalized, origins = normalize(text or "")
+def find(expressions, label, text, limit=None):
+    """The hits of ``expressions`` (Expression rows, or (row, normalized term) pairs) in ``text``, in text order
+    (the first ``limit`` of them, if given).
+
+    Most texts have no hit: they are tested in their normalized form first, and only a text with a
+    hit is normalized again with each character's position, to show the hit in context.
+    """
+    pairs = [pair if isinstance(pair, tuple) else (pair, normalized(pair.term)) for pair in expressions]
+    text = text or ""
+    flat = normalized(text)
+    found = [(expression, term) for expression, term in pairs if term and term in flat]
+    if not found:
+        return []
+    flat, origins = normalize(text)
     hits = []
-    for expression in expressions:
-        term, _ = normalize(expression.term)
-        if not term:
-            continue
-        start = normalized.find(term)
-        while start != -1:
+    for expression, term in found:
+        start, taken = flat.find(term), 0
+        while start != -1 and (limit is None or taken < limit):
             first, last = origins[start], origins[start + len(term) - 1] + 1
             hits.append(
                 (
@@ -76,8 +103,15 @@ def find(expressions, label, text):
                     ),
                 )
             )
-            start = normalized.find(term, start + len(term))
-    return [hit for _, hit in sorted(hits, key=lambda pair: pair[0])]
+            start, taken = flat.find(term, start + len(term)), taken + 1
+    ordered = [hit for _, hit in sorted(hits, key=lambda pair: pair[0])]
+    return ordered[:limit] if limit is not None else ordered
+
+
+def count(expressions, text):
+    """How many hits of ``expressions`` ((row, normalized term) pairs) ``text`` has (no positions)."""
+    flat = normalized(text or "")
+    return sum(flat.count(term) for _, term in expressions if term)
 
 
 def check_expressions(texts, expressions=None):
@@ -88,11 +122,12 @@ def check_expressions(texts, expressions=None):
     from .models import Expression
 
     if expressions is None:
-        expressions = list(Expression.objects.filter(active=True))
+        expressions = Expression.objects.filter(active=True)
+    pairs = [pair if isinstance(pair, tuple) else (pair, normalized(pair.term)) for pair in expressions]
     hits = []
     for entry in texts:
         label, text = entry if isinstance(entry, tuple) else ("", entry)
-        hits += find(expressions, label, text)
+        hits += find(pairs, label, text)
     return hits
 
 

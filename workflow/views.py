@@ -21,7 +21,7 @@ from news.models import Article
 
 from . import services
 from .content import ADAPTERS, adapter_for, changes_since_published
-from .expressions import check_expressions
+from .expressions import check_expressions, count, find, normalized
 from .models import Decision, Expression, Review
 
 
@@ -194,6 +194,12 @@ class ReviewExportView(View):
         return response
 
 
+# Hits listed per item on the check of all published content (the count says how many in all).
+HITS_SHOWN = 10
+# Items listed (rendering thousands of hits would take longer than checking them).
+ITEMS_SHOWN = 100
+
+
 class ExpressionCheckView(AdminPageMixin, TemplateView):
     """Every published article and current document version checked against the list (on demand)."""
 
@@ -206,7 +212,7 @@ class ExpressionCheckView(AdminPageMixin, TemplateView):
             raise PermissionDenied
         results, checked = [], 0
         if self.request.GET.get("run"):
-            expressions = list(Expression.objects.filter(active=True))
+            expressions = [(row, normalized(row.term)) for row in Expression.objects.filter(active=True)]
             articles = Article.objects.filter(status=Article.Status.PUBLISHED).only(
                 "id", "title", "summary", "body", "title_en", "summary_en", "body_en", "category_id"
             )
@@ -214,12 +220,30 @@ class ExpressionCheckView(AdminPageMixin, TemplateView):
                 checked += 1
                 texts = [("标题", article.title), ("摘要", article.summary), ("正文", html_to_text(article.body))]
                 texts += [("英文标题", article.title_en), ("英文正文", html_to_text(article.body_en))]
-                hits = check_expressions(texts, expressions)
-                if hits:
-                    results.append((article.title, article.get_absolute_url(), hits))
+                result = _checked(article.title, article.get_absolute_url(), texts, expressions)
+                if result:
+                    results.append(result)
             for version in DocumentVersion.objects.current().select_related("document"):
                 checked += 1
-                hits = check_expressions([("正文", html_to_text(version.body))], expressions)
-                if hits:
-                    results.append((version.document.title, version.document.get_absolute_url(), hits))
-        return super().get_context_data(results=results, checked=checked, ran=bool(self.request.GET.get("run")))
+                texts = [("正文", html_to_text(version.body))]
+                result = _checked(version.document.title, version.document.get_absolute_url(), texts, expressions)
+                if result:
+                    results.append(result)
+        return super().get_context_data(
+            results=results[:ITEMS_SHOWN],
+            found=len(results),
+            unlisted=max(0, len(results) - ITEMS_SHOWN),
+            checked=checked,
+            ran=bool(self.request.GET.get("run")),
+        )
+
+
+def _checked(title, url, texts, expressions):
+    """(title, url, the first hits, how many in all, how many not listed), or None without a hit."""
+    hits = []
+    for label, text in texts:
+        hits += find(expressions, label, text, limit=HITS_SHOWN)
+    if not hits:
+        return None
+    total = sum(count(expressions, text) for _, text in texts)
+    return title, url, hits[:HITS_SHOWN], total, total - min(len(hits), HITS_SHOWN)

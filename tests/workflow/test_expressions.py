@@ -111,3 +111,12 @@ def test_the_expression_list_links_to_the_check_of_published_content(make_staff)
     staff = make_staff("keeper", "workflow.view_expression", "workflow.change_expression")
     page = login(staff).get(reverse("admin:workflow_expression_changelist")).content.decode()
     assert reverse("admin:workflow_expression_check") + "?run=1" in page
+
+
+def test_find_with_a_limit_keeps_the_first_hits_and_count_counts_them_all():
+    pairs = [(expression("错"), "错")]
+    text = "错" * 30
+    from workflow.expressions import count
+
+    assert len(find(pairs, "正文", text, limit=10)) == 10
+    assert count(pairs, text) == 30
