@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from hnda_site.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
-from hnda_site.richtext import text_blocks
+from editorial.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
+from richtext.text import text_blocks
 from workflow.admin import ReviewableAdminMixin
 
 from .models import Document, DocumentVersion, PublishedVersionError

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from hnda_site.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
+from editorial.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
 
 from . import services, views
 from .content import adapter_for

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from association.models import DocumentVersion
 from association.versiondiff import compare
-from hnda_site.richtext import html_to_text
 from news.models import Article
+from richtext.text import html_to_text
 
 # Other apps add texts to check (e.g. attachment names): callables item -> [(label, text)].
 TEXT_SOURCES = []

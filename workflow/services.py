@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hnda_site.changes import chinese_date
+from editorial.changes import chinese_date
 
 from . import notify
 from .content import adapter_for

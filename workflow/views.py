@@ -14,10 +14,10 @@ from django.utils.dateparse import parse_date
 from django.views.generic import TemplateView, View
 
 from association.models import DocumentVersion
-from hnda_site.changes import chinese_date
-from hnda_site.richtext import html_to_text
-from hnda_site.spreadsheets import CSV, XLSX
+from editorial.changes import chinese_date
 from news.models import Article
+from richtext.text import html_to_text
+from spreadsheets.formats import CSV, XLSX
 
 from . import services
 from .content import ADAPTERS, adapter_for, changes_since_published
