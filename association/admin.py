@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from editorial.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
 from richtext.text import text_blocks
+from workflow.admin import ReviewableAdminMixin
 
 from .models import Document, DocumentVersion, PublishedVersionError
 
@@ -96,7 +97,7 @@ class DocumentVersionForm(ConcurrentEditForm):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(StaffEditAdmin):
+class DocumentVersionAdmin(ReviewableAdminMixin, StaffEditAdmin):
     """Drafts are edited here; a published version is shown read-only and cannot be deleted.
 
     "以现行文本新建版本" opens the add form with the current text (or, with ``from=N``, version N's).
@@ -142,9 +143,10 @@ class DocumentVersionAdmin(StaffEditAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A draft stays with its document (its number belongs to that document) and with its base;
         # of a published version only the English translation may still be written.
+        readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.is_published:
-            return [*self.readonly_fields, "document", "text", "based_on", "effective_date", "change_note"]
-        return [*self.readonly_fields, "document", "based_on"] if obj else self.readonly_fields
+            return [*readonly, "document", "text", "based_on", "effective_date", "change_note"]
+        return [*readonly, "document", "based_on"] if obj else readonly
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published:

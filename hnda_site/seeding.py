@@ -16,7 +16,7 @@ from django.db import transaction
 
 from .models import SeedRecord
 
-SEED_MODULES = ["hnda_site.seed", "news.seed", "association.seed", "members.seed", "memberarea.seed"]
+SEED_MODULES = ["hnda_site.seed", "news.seed", "association.seed", "members.seed", "memberarea.seed", "workflow.seed"]
 
 
 def seed_once(key, create):

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     # 入会申请, 在线留言, 报名/回执 (README "Public forms"); before captcha, whose widget template it replaces.
     "webforms",
     "captcha",
+    # 发布审核 (issue 21): workflows, reviews, 敏感词与规范表述.
+    "workflow",
 ]
 
 MIDDLEWARE = [

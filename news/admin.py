@@ -6,6 +6,7 @@ from editorial.admin_mixins import StaffEditAdmin, save_each, save_each_action
 from editorial.changes import chinese_date
 from hnda_site.models import SiteSettings
 from search import fulltext
+from workflow.admin import ReviewableAdminMixin
 
 from . import viewcounter
 from .models import Article, Category
@@ -43,7 +44,7 @@ class EnglishEditionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(StaffEditAdmin):
+class ArticleAdmin(ReviewableAdminMixin, StaffEditAdmin):
     list_display = [
         "title",
         "category",
