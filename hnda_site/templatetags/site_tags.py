@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .. import navigation
+from ..richtext import mark_images_decorative
 
 register = template.Library()
 
@@ -30,11 +31,12 @@ def rich_text(html):
 
     A wide table scrolls sideways inside the box on a phone and stays a real table for
     screen readers (``display: block`` on the table itself would lose that in some browsers).
-    Only for bodies stored through RichTextField, which are sanitized when saved.
+    Only for bodies stored through RichTextField, which are sanitized when saved. An image stored
+    before descriptions were required gets ``alt=""``: never an ``img`` without ``alt`` on a page.
     """
     opening = f'<div class="table-scroll" role="region" aria-label="{_("表格")}" tabindex="0">'
     wrapped = TABLE_TAG.sub(
         lambda match: f"{opening}{match.group(0)}</div>",
-        str(html),
+        mark_images_decorative(str(html)),
     )
     return mark_safe(wrapped)  # noqa: S308 - sanitized on save (hnda_site.richtext)
