@@ -72,3 +72,54 @@ def test_a_focus_strip_slide_that_takes_the_focus_is_shown(portal, new_context, 
         page.keyboard.press("Tab")
         expect(slides.nth(number).get_by_role("link")).to_be_focused()
         page.wait_for_function(SLIDE_SHOWN, timeout=3000)
+
+
+# --- 高对比度 (item 3) ----------------------------------------------------------------------------
+
+CONTRAST = """element => {
+  const rgb = value => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map(c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const style = getComputedStyle(element);
+  const [a, b] = [luminance(rgb(style.color)), luminance(rgb(style.backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+HIGH_CONTRAST = {"high-contrast": MODES["high-contrast"]}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_high_contrast_keeps_search_highlights_and_the_current_section(
+    portal, new_context, live_server, screenshot, width
+):
+    ((_mode, _width, page),) = open_contexts(new_context, live_server, [width], HIGH_CONTRAST)
+    page.goto("/search/?q=开发区")
+    marks = page.locator(".search-result a mark")
+    expect(marks.first).to_be_visible()
+    for index in range(min(marks.count(), 5)):
+        assert marks.nth(index).evaluate(CONTRAST) >= 7
+    screenshot(page, f"high-contrast-search-{width}")
+
+    page.goto("/about/charter/")
+    if width < 900:
+        page.locator(".site-nav__toggle").click()
+    about = page.locator(".site-nav__item--current > .site-nav__sub > summary")
+    expect(about).to_have_css("background-color", "rgb(255, 255, 0)")
+    assert about.evaluate(CONTRAST) >= 7
+    page.goto("/news/notices/")
+    if width < 900:
+        page.locator(".site-nav__toggle").click()
+    expect(page.locator(".site-nav a[aria-current='page']")).to_have_css("background-color", "rgb(255, 255, 0)")
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_high_contrast_focus_strip_caption_stays_off_the_photo(portal, new_context, live_server, screenshot, width):
+    ((_mode, _width, page),) = open_contexts(new_context, live_server, [width], HIGH_CONTRAST)
+    page.goto("/")
+    slide = page.locator(".focus__slide").first
+    image = slide.locator(".focus__image").bounding_box()
+    caption = slide.locator(".focus__caption").bounding_box()
+    assert caption["y"] >= image["y"] + image["height"] - 1
+    assert image["height"] >= image["width"] * 9 / 16 - 1
+    screenshot(page, f"high-contrast-home-{width}")
