@@ -273,6 +273,9 @@ class Article(EditVersioned):
         blank=True,
         help_text="横图为宜（约 16:9，宽 1200 像素左右）；焦点图和文章页顶部显示。",
     )
+    # The cover's size, recorded on save: the page reserves its space before the picture loads.
+    cover_width = models.PositiveIntegerField("封面宽度", null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField("封面高度", null=True, blank=True, editable=False)
     featured = models.BooleanField(
         "焦点图",
         default=False,
@@ -331,10 +334,21 @@ class Article(EditVersioned):
             self.body_en = sanitize_html(self.body_en)
             self.summary_en = summarize(self.body_en, ENGLISH_SUMMARY_LENGTH)
         self.refresh_search_tokens()
+        self.record_cover_size()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:detail", args=[self.pk])
+
+    def record_cover_size(self):
+        """Keep ``cover_width``/``cover_height`` those of the cover (read when a new one is uploaded)."""
+        if not self.cover:
+            self.cover_width = self.cover_height = None
+        elif self.cover_width is None or not getattr(self.cover, "_committed", True):
+            try:
+                self.cover_width, self.cover_height = self.cover.width, self.cover.height
+            except (OSError, ValueError, TypeError):  # a missing or unreadable file: no size, no failure
+                self.cover_width = self.cover_height = None
 
     def clean(self):
         if self.featured and not self.cover:

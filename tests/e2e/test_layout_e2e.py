@@ -3,6 +3,7 @@ the slide that has the focus, the high-contrast mode keeps highlights, the artic
 """
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -123,3 +124,62 @@ def test_high_contrast_focus_strip_caption_stays_off_the_photo(portal, new_conte
     assert caption["y"] >= image["y"] + image["height"] - 1
     assert image["height"] >= image["width"] * 9 / 16 - 1
     screenshot(page, f"high-contrast-home-{width}")
+
+
+# --- Article layout (item 5) ----------------------------------------------------------------------
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) total += entry.value; })
+    .observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+def box(locator):
+    found = locator.bounding_box()
+    return found["x"], found["y"], found["x"] + found["width"], found["y"] + found["height"]
+
+
+def overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_article_cover_takes_its_space_at_once_and_the_share_box_sits_below_it(portal, new_context, screenshot):
+    from news.models import Article
+
+    article = Article.objects.exclude(cover="").first()
+    assert (article.cover_width, article.cover_height) == (640, 360)
+    desktop = new_context(width=1280, height=900).new_page()
+    desktop.goto(article.get_absolute_url())
+    cover = desktop.locator(".article__cover")
+    expect(cover).to_have_attribute("width", "640")
+    expect(cover).to_have_attribute("height", "360")
+    assert box(desktop.locator(".share-box"))[1] >= box(cover)[3] - 1  # no blank column beside the cover
+    screenshot(desktop, "article-cover-1280")
+
+    phone = new_context(width=390, height=844).new_page()
+
+    def slowly(route):
+        time.sleep(0.4)
+        route.continue_()
+
+    phone.route("**/media/covers/**", slowly)
+    phone.goto(article.get_absolute_url(), wait_until="commit")
+    expect(phone.locator(".article__cover")).to_have_js_property("complete", True)
+    assert phone.evaluate(LAYOUT_SHIFT) < 0.01
+    screenshot(phone, "article-cover-390")
+
+
+def test_the_share_box_keeps_clear_of_the_old_version_notice_and_inside_its_card(seeded, new_context, screenshot):
+    public_pages()  # a second version of the charter: version 1 is an old one
+    page = new_context(width=1280, height=900).new_page()
+    page.goto("/about/charter/v1/")
+    assert not overlap(box(page.locator(".notice--old")), box(page.locator(".share-box")))
+    screenshot(page, "charter-old-version-1280")
+    for url in ("/en/about/charter/", "/en/about/charter/v1/", "/en/about/intro/"):
+        page.goto(url)
+        assert box(page.locator(".share-box"))[3] <= box(page.locator("article.article"))[3], url
+        for notice in page.locator("article.article .notice").all():
+            assert not overlap(box(notice), box(page.locator(".share-box"))), url
+    screenshot(page, "en-intro-1280")
