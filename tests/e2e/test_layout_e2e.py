@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_a11y_e2e import MODES, public_pages
-from .test_portal_e2e import portal  # noqa: F401 - the fixture
+from .test_portal_e2e import portal  # noqa: F401 - the fixture, used by name below
 
 NARROW = (320, 360, 390)
 
@@ -63,7 +63,8 @@ SLIDE_SHOWN = """() => {
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1366, 1440, 1920])
-def test_a_focus_strip_slide_that_takes_the_focus_is_shown(portal, new_context, width):
+@pytest.mark.usefixtures("portal")
+def test_a_focus_strip_slide_that_takes_the_focus_is_shown(new_context, width):
     page = new_context(width=width, height=900).new_page()
     page.goto("/")
     slides = page.locator(".focus__slide")
@@ -91,9 +92,8 @@ HIGH_CONTRAST = {"high-contrast": MODES["high-contrast"]}
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_high_contrast_keeps_search_highlights_and_the_current_section(
-    portal, new_context, live_server, screenshot, width
-):
+@pytest.mark.usefixtures("portal")
+def test_high_contrast_keeps_search_highlights_and_the_current_section(new_context, live_server, screenshot, width):
     ((_mode, _width, page),) = open_contexts(new_context, live_server, [width], HIGH_CONTRAST)
     page.goto("/search/?q=开发区")
     marks = page.locator(".search-result a mark")
@@ -115,7 +115,8 @@ def test_high_contrast_keeps_search_highlights_and_the_current_section(
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
-def test_high_contrast_focus_strip_caption_stays_off_the_photo(portal, new_context, live_server, screenshot, width):
+@pytest.mark.usefixtures("portal")
+def test_high_contrast_focus_strip_caption_stays_off_the_photo(new_context, live_server, screenshot, width):
     ((_mode, _width, page),) = open_contexts(new_context, live_server, [width], HIGH_CONTRAST)
     page.goto("/")
     slide = page.locator(".focus__slide").first
@@ -145,7 +146,8 @@ def overlap(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_article_cover_takes_its_space_at_once_and_the_share_box_sits_below_it(portal, new_context, screenshot):
+@pytest.mark.usefixtures("portal")
+def test_article_cover_takes_its_space_at_once_and_the_share_box_sits_below_it(new_context, screenshot):
     from news.models import Article
 
     article = Article.objects.exclude(cover="").first()
