@@ -8,10 +8,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from hnda_site import languages
 from hnda_site.numbers import parse_digits
 
 from . import outline, versiondiff
-from .models import Document
+from .models import Document, DocumentVersion
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -58,6 +59,10 @@ class DocumentMixin:
         return versions if self.preview else versions.published()
 
     def get_context_data(self, **kwargs):
+        version = getattr(self, "object", None)
+        if isinstance(version, DocumentVersion) and not version.has_english:
+            # No English text: no alternate to a page that only says so (the sitemap leaves it out too).
+            languages.exists_only_in(self.request, languages.CHINESE)
         return super().get_context_data(document=self.document, documents=self.documents, **kwargs)
 
 

@@ -96,7 +96,7 @@ def news_article(article, site, url):
         "image": [share_image_url(article.cover, site)],
         "datePublished": beijing_time(article.published_at),
         "dateModified": beijing_time(max(filter(None, (article.updated_at, article.published_at)))),
-        "author": {"@type": "Organization", "name": article.publisher or site.local_name},
+        "author": {"@type": "Organization", "name": article.local_publisher or site.local_name},
         "publisher": publisher,
         "articleSection": article.category.local_name,
         "inLanguage": "en" if is_english() else "zh-CN",

@@ -67,7 +67,7 @@ class ArticleAdmin(StaffEditAdmin):
         (
             "英文版（可选）",
             {
-                "fields": ["title_en", "summary_en", "body_en"],
+                "fields": ["title_en", "publisher_en", "summary_en", "body_en"],
                 "description": "只有填写了英文标题和英文正文的文章才出现在英文网站（/en/news/）上；"
                 "都留空则只有中文版。英文正文与中文正文一样，保存时自动清除不安全的代码。",
             },

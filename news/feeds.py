@@ -14,10 +14,10 @@ class LatestArticlesFeed(Feed):
     link = reverse_lazy("news:list")
 
     def title(self):
-        return _("%(site)s · 新闻中心") % {"site": SiteSettings.current().name}
+        return _("%(site)s · 新闻中心") % {"site": SiteSettings.current().local_name}
 
     def description(self):
-        return _("%(site)s各栏目的最新文章") % {"site": SiteSettings.current().name}
+        return _("%(site)s各栏目的最新文章") % {"site": SiteSettings.current().local_name}
 
     def items(self):
         return self.articles()[:FEED_LENGTH]
@@ -48,14 +48,14 @@ class CategoryFeed(LatestArticlesFeed):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, category):
-        return f"{SiteSettings.current().name} · {category.name}"
+        return f"{SiteSettings.current().local_name} · {category.local_name}"
 
     def link(self, category):
         return category.get_absolute_url()
 
     def description(self, category):
-        site = SiteSettings.current().name
-        return _("%(site)s「%(category)s」栏目的最新文章") % {"site": site, "category": category.name}
+        site = SiteSettings.current().local_name
+        return _("%(site)s「%(category)s」栏目的最新文章") % {"site": site, "category": category.local_name}
 
     def items(self, category):
         return self.articles().filter(category=category)[:FEED_LENGTH]

@@ -19,7 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def park_express():
     return Category.objects.get_or_create(
-        slug="park-express", defaults={"name": "园区快讯", "english_name": "PARK EXPRESS", "order": 1}
+        slug="park-express", defaults={"name": "园区快讯", "english_name": "Park Express", "order": 1}
     )[0]
 
 

@@ -94,7 +94,7 @@ def test_home(client, english_article):
         assert text in english
     assert "Sitemap" in english and "RSS feed" in english and "Site administration" in english
     assert "Text size" in english and "High contrast" in english
-    assert 'placeholder="Search news, charter, members"' in english
+    assert 'placeholder="Search the site"' in english
     assert ENGLISH_DATE.search(english)  # the articles' dates (content may hold Chinese ones)
 
     chinese = page(client, "/")

@@ -19,24 +19,25 @@ ENGLISH = [
     "Government Departments",
     "Sister Associations",
     "Hunan Development Zones Association",
-    "Park Express",
+    ">Park Express</a>",  # the navigation (the Chinese home labels the panel in English)
     "About the Association",
 ]
 
 
 @pytest.fixture(autouse=True)
-def _content(settings):
+def _content(settings, make_article, category):
     settings.PAGE_CACHE_ENABLED = True
     site = SiteSettings.load()
     site.name = "湖南省开发区协会"
     site.english_name = "Hunan Development Zones Association"
     site.save()
-    Category.objects.create(
-        name="园区快讯", english_name="Park Express", slug="park-express", order=1, show_in_nav=True
-    )
+    Category.objects.filter(pk=category.pk).update(english_name="Park Express", show_in_nav=True)
     document = Document.objects.create(slug="intro", title="协会简介", title_en="About the Association", order=1)
     DocumentVersion.objects.create(
         document=document, body="<p>简介</p>", body_en="<p>About</p>", status=DocumentVersion.Status.PUBLISHED
+    )
+    make_article(
+        "签约", title_en="Signing", body_en="<p>Signed.</p>", category=Category.objects.get(slug="park-express")
     )
     FriendlyLink.objects.create(name="湖南省商务厅", name_en="Commerce", url="https://a.example/", group="government")
     FriendlyLink.objects.create(name="某协会", name_en="Sister", url="https://b.example/", group="association")
