@@ -38,6 +38,14 @@ def can_preview(user):
     return user.is_staff and user.has_perm("association.change_documentversion")
 
 
+def about(request):
+    """/about/: the first document of the 关于协会 menu (协会简介), as the menu itself opens it."""
+    document = Document.objects.in_navigation().first() or Document.objects.live().first()
+    if document is None:
+        raise Http404(_("没有这份文件。"))
+    return redirect(document.get_absolute_url())
+
+
 class DocumentMixin:
     """The document named in the URL (404 if unknown) and every document, for the section nav: one query.
 

@@ -125,7 +125,8 @@ def breadcrumb_list(crumbs, current_url):
 
 
 class CrumbParser(HTMLParser):
-    """The (text, href) of each ``<li>`` of a rendered breadcrumb trail."""
+    """The (text, href) of each ``<li>`` of a rendered breadcrumb trail; an ``<li data-name="…">`` gives
+    its full name (an article's title where the trail shows 「正文」)."""
 
     def __init__(self):
         super().__init__()
@@ -136,7 +137,7 @@ class CrumbParser(HTMLParser):
         if tag == "li":
             self._depth += 1
             if self._depth == 1:
-                self.crumbs.append(["", None])
+                self.crumbs.append(["", None, dict(attrs).get("data-name")])
         elif tag == "a" and self._depth == 1 and self.crumbs[-1][1] is None:
             self.crumbs[-1][1] = dict(attrs).get("href")
 
@@ -153,4 +154,4 @@ def crumbs_from_html(html):
     parser = CrumbParser()
     parser.feed(html)
     parser.close()
-    return [(" ".join(text.split()), href) for text, href in parser.crumbs if text.strip()]
+    return [(" ".join((name or text).split()), href) for text, href, name in parser.crumbs if text.strip()]
