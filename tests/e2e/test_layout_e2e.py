@@ -185,3 +185,42 @@ def test_the_share_box_keeps_clear_of_the_old_version_notice_and_inside_its_card
         for notice in page.locator("article.article .notice").all():
             assert not overlap(box(notice), box(page.locator(".share-box"))), url
     screenshot(page, "en-intro-1280")
+
+
+# --- Print (item 9) -------------------------------------------------------------------------------
+
+A4_POINTS = (595, 842)
+
+
+def test_paper_is_a4_with_the_address_and_date_on_every_page_and_the_qr_code(seeded, new_context):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from news.models import Article
+
+    paragraphs = "".join(f"<p>第{number}段：开发区高质量发展的工作安排与措施。</p>" for number in range(100, 220))
+    article = Article.objects.published().first()
+    Article.objects.filter(pk=article.pk).update(body=paragraphs)
+    page = new_context().new_page()
+    page.clock.set_fixed_time("2026-06-05T10:00:00+08:00")
+    page.goto(article.get_absolute_url())
+    page.emulate_media(media="print")
+    expect(page.locator(".print-footer__date")).to_have_text("打印日期：2026年6月5日")
+    expect(page.get_by_role("img", name="本页网址的二维码")).to_be_visible()
+    expect(page.get_by_role("button", name="打印本页")).to_be_hidden()
+
+    pdf = PdfReader(BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) >= 3
+    for number, sheet in enumerate(pdf.pages, start=1):
+        size = (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height)))
+        assert size == A4_POINTS, number
+        lines = []
+        text = sheet.extract_text(
+            visitor_text=lambda text, cm, tm, *_: lines.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))
+        )
+        assert f"/news/{article.pk}/" in text, f"page {number} has no address"
+        assert "2026" in text, f"page {number} has no print date"
+        footer_top = max(y for y, text in lines if "http" in text)
+        body = [y for y, text in lines if text.strip().isdigit() and 100 <= int(text) < 220]
+        assert not body or min(body) > footer_top + 5, f"page {number}: the text runs into the footer"
