@@ -217,7 +217,7 @@ def test_paper_is_a4_with_the_address_and_date_on_every_page_and_the_qr_code(see
         assert size == A4_POINTS, number
         lines = []
         text = sheet.extract_text(
-            visitor_text=lambda text, cm, tm, *_: lines.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))
+            visitor_text=lambda text, cm, tm, *_, out=lines: out.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text))
         )
         assert f"/news/{article.pk}/" in text, f"page {number} has no address"
         assert "2026" in text, f"page {number} has no print date"
