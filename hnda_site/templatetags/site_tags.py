@@ -1,6 +1,7 @@
 import re
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,16 @@ def main_navigation(context):
 def elided_pages(page_obj):
     """Page numbers around the current page, with … where pages are left out."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def keep_together(text, phrase):
+    """``text``, escaped, with ``phrase`` (the association's name) kept on one line: a Chinese heading
+    may break between any two characters, and 湖南省开 / 发区协会 reads as two broken words."""
+    text, phrase = conditional_escape(text), conditional_escape(phrase)
+    if not phrase or phrase not in text:
+        return text
+    return mark_safe(text.replace(phrase, f'<span class="keep-together">{phrase}</span>'))  # noqa: S308 - escaped
 
 
 TABLE_TAG = re.compile(r"<table\b[^>]*>.*?</table>", re.DOTALL | re.IGNORECASE)

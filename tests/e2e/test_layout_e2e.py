@@ -224,3 +224,47 @@ def test_paper_is_a4_with_the_address_and_date_on_every_page_and_the_qr_code(see
         footer_top = max(y for y, text in lines if "http" in text)
         body = [y for y, text in lines if text.strip().isdigit() and 100 <= int(text) < 220]
         assert not body or min(body) > footer_top + 5, f"page {number}: the text runs into the footer"
+
+
+# --- Details (item 10) ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_welcome_heading_never_breaks_inside_the_name_on_a_phone(seeded, new_context, live_server, width):
+    for mode, _width, page in open_contexts(new_context, live_server, [width]):
+        page.goto("/")
+        name = page.locator(".welcome h1 .keep-together")
+        assert name.evaluate("span => span.getClientRects().length") == 1, mode
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), mode
+
+
+def test_a_table_caption_stays_in_view_while_the_table_scrolls(seeded, new_context, screenshot):
+    from news.models import Article
+
+    article = Article.objects.published().first()
+    cells = "".join(f"<td>第{n}列的数据内容</td>" for n in range(10))
+    article.body = (
+        f"<table><caption>2025年各开发区主要经济指标（单位：亿元）</caption><tbody><tr>{cells}</tr></tbody></table>"
+    )
+    article.save()
+    page = new_context(width=390, height=844).new_page()
+    page.goto(article.get_absolute_url())
+    scroller = page.locator(".table-scroll")
+    scroller.evaluate("box => box.scrollTo({left: box.scrollWidth})")
+    page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 100")
+    outer, caption = box(scroller), box(scroller.locator("caption"))
+    assert outer[0] - 1 <= caption[0] and caption[2] <= outer[2] + 1
+    screenshot(page, "table-caption-scrolled-390")
+
+
+def test_print_this_page_fits_on_one_line(seeded, new_context):
+    from news.models import Article
+
+    page = new_context(width=1280, height=900).new_page()
+    article = Article.objects.published().first()
+    Article.objects.filter(pk=article.pk).update(title_en="In English", body_en="<p>Text.</p>")
+    page.goto(f"/en/news/{article.pk}/")
+    button = page.get_by_role("button", name="Print this page")
+    assert button.evaluate(
+        "b => b.getClientRects().length === 1 && b.scrollHeight < 2 * parseFloat(getComputedStyle(b).lineHeight) + 20"
+    )
