@@ -268,3 +268,24 @@ def test_print_this_page_fits_on_one_line(seeded, new_context):
     assert button.evaluate(
         "b => b.getClientRects().length === 1 && b.scrollHeight < 2 * parseFloat(getComputedStyle(b).lineHeight) + 20"
     )
+
+
+# --- Out of the box (item 11) ---------------------------------------------------------------------
+
+HOLES = """() => {
+  const grid = document.querySelector('.home-grid').getBoundingClientRect();
+  const panels = [...document.querySelectorAll('.home-grid .panel')].map(p => p.getBoundingClientRect());
+  return panels.filter(p => !panels.some(q => q !== p && q.top >= p.bottom - 1 && q.left < p.right && p.left < q.right))
+    .map(p => Math.round(grid.bottom - p.bottom)).filter(gap => gap > 2);
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1024, 1280])
+def test_a_fresh_home_page_has_no_holes(seeded, new_context, screenshot, width):
+    """With one short 栏目 and the seed's empty 通知公告 and 政策法规, every panel reaches the bottom of the
+    home page's grid or has another panel under it."""
+    page = new_context(width=width, height=900).new_page()
+    page.goto("/")
+    expect(page.locator(".home-column")).to_have_count(1)
+    assert page.evaluate(HOLES) == []
+    screenshot(page, f"home-fresh-layout-{width}")
