@@ -276,11 +276,13 @@ LOGGING = {
 # --- Public address and reading preferences (适老化) --------------------------
 # Absolute links (canonical, Open Graph, JSON-LD, sitemap, robots.txt, QR codes) are
 # built from SITE_URL, never from the request's Host header. Without it: the local
-# address with DEBUG, else https:// and the first ALLOWED_HOSTS name.
+# address with DEBUG (on PORT, which `make run PORT=8080` sets), else https:// and the
+# first ALLOWED_HOSTS name.
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 if not SITE_URL:
     _named_hosts = [host for host in ALLOWED_HOSTS if host and not host.startswith(".") and host != "*"]
-    SITE_URL = "http://127.0.0.1:8000" if DEBUG or not _named_hosts else f"https://{_named_hosts[0]}"
+    _local = f"http://127.0.0.1:{os.environ.get('PORT', '').strip() or '8000'}"
+    SITE_URL = _local if DEBUG or not _named_hosts else f"https://{_named_hosts[0]}"
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 

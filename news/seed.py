@@ -61,9 +61,7 @@ def category_creator(slug, name, english_name, order):
     def create():
         if Category.objects.filter(Q(slug=slug) | Q(name=name)).exists():
             return  # staff made it already (perhaps under another address): leave theirs alone
-        Category.objects.create(
-            slug=slug, name=name, english_name=english_name, order=order, home_position=order
-        )
+        Category.objects.create(slug=slug, name=name, english_name=english_name, order=order, home_position=order)
 
     return create
 
