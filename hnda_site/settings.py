@@ -337,7 +337,8 @@ CKEDITOR_5_CONFIGS = {
                 "undo",
                 "redo",
             ],
-            "shouldNotGroupWhenFull": False,
+            # Every button stays in sight: a narrow column wraps the toolbar instead of hiding 撤销/重做.
+            "shouldNotGroupWhenFull": True,
         },
         "heading": {
             "options": [
@@ -361,6 +362,8 @@ CKEDITOR_5_CONFIGS = {
             "contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"],
         },
         "link": {"addTargetToExternalLinks": True},
+        # Chinese has no words to count: the editor counts characters (字符数).
+        "wordCount": {"displayWords": False, "displayCharacters": True},
     }
 }
 
