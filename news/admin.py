@@ -75,6 +75,13 @@ class ArticleAdmin(StaffEditAdmin):
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.status == Article.Status.PUBLISHED and obj.published_at and obj.published_at > timezone.now():
+            # Saved with a time to come: say when it will appear (the success message says only "saved").
+            when = timezone.localtime(obj.published_at)
+            messages.info(request, f"本文将于{chinese_date(when)} {when:%H:%M} 发布，届时自动出现在网站上。")
+
     def changelist_view(self, request, extra_context=None):
         viewcounter.flush()  # staff see every view so far, not only those flushed already
         return super().changelist_view(request, extra_context)

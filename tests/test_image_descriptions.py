@@ -1,6 +1,7 @@
 """Every picture in a body has a description or was declared decorative (issue 26, item 6)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -85,3 +86,20 @@ def test_no_public_page_shows_an_image_without_alt(client, make_article):
         for tag in re.findall(r"<img\b[^>]*>", page):
             assert " alt=" in tag, tag
     assert 'alt=""' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_saving_a_scheduled_article_says_when_it_will_be_published(staff_client, category):
+    """Issue 26, item 13: the save message names the time a scheduled article appears."""
+    later = timezone.localtime() + timedelta(days=3)
+    response = add_article(
+        staff_client,
+        category,
+        body="<p>定时</p>",
+        published_at_0=later.strftime("%Y-%m-%d"),
+        published_at_1="09:30:00",
+    )
+    assert response.status_code == 302
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert f"本文将于{later.year}年{later.month}月{later.day}日 09:30 发布，届时自动出现在网站上。" in shown
+    now = add_article(staff_client, category, body="<p>立即</p>", title="立即发布")
+    assert not any("将于" in str(message) for message in now.wsgi_request._messages)
