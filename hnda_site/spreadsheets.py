@@ -18,6 +18,7 @@ django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` only drop
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -159,6 +160,14 @@ class CSV(base_formats.CSV):
 
 
 class XLSX(base_formats.XLSX):
+    sheet_title = "数据"  # the worksheet's tab; ``named()`` gives a format with a title of its own
+    max_column_width = 60  # characters
+
+    @classmethod
+    def named(cls, sheet_title):
+        """This format with ``sheet_title`` as the worksheet's name (会员单位, not Sheet1)."""
+        return type(f"{cls.__name__}_{sheet_title}", (cls,), {"sheet_title": sheet_title})
+
     def create_dataset(self, in_stream):
         import openpyxl
 
@@ -190,7 +199,7 @@ class XLSX(base_formats.XLSX):
 
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.title = safe_xlsx_sheet_title(dataset.title or "Sheet1")
+        sheet.title = safe_xlsx_sheet_title(dataset.title or self.sheet_title)
         clean = tablib.Dataset(headers=dataset.headers)
         for row in dataset:
             clean.append([_legal(value, ILLEGAL_CHARACTERS_RE) for value in row])
@@ -201,9 +210,23 @@ class XLSX(base_formats.XLSX):
                     # A text cell (never a formula), kept as text when someone edits it in Excel.
                     cell.data_type = "s"
                     cell.quotePrefix = True
+        self.fit_columns(sheet)
         stream = io.BytesIO()
         book.save(stream)
         return stream.getvalue()
+
+    def fit_columns(self, sheet):
+        """Each column as wide as its longest text (a Chinese character counts twice), within a limit."""
+        from openpyxl.utils import get_column_letter
+
+        for number, cells in enumerate(sheet.iter_cols(), start=1):
+            longest = max((_display_width(cell.value) for cell in cells), default=0)
+            sheet.column_dimensions[get_column_letter(number)].width = min(longest + 2, self.max_column_width)
+
+
+def _display_width(value):
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _legal(value, illegal_characters):

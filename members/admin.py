@@ -51,7 +51,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     # Import and export (django-import-export): CSV and Excel, preview before applying.
     resource_classes = [MemberResource]
     # Read within the import limits, written with formulas neutralised (hnda_site/spreadsheets.py).
-    formats = [spreadsheets.CSV, spreadsheets.XLSX]
+    formats = [spreadsheets.CSV, spreadsheets.XLSX.named("会员单位")]
     import_form_class = MemberImportForm
     export_form_class = ExportForm
     import_template_name = "admin/members/member/import.html"
