@@ -25,7 +25,10 @@ from dataclasses import dataclass
 import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.encoding import force_str
+from django.utils.html import format_html
 from import_export.formats import base_formats
+from import_export.resources import Diff
 
 # Full-width forms too: a Chinese input method types them, and some spreadsheets accept them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -232,3 +235,26 @@ def _display_width(value):
 def _legal(value, illegal_characters):
     # Control characters cannot be stored in .xlsx: openpyxl would refuse the whole file.
     return illegal_characters.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
+
+
+class WholeValueDiff(Diff):
+    """The import preview's changes: a field with choices (协会职务, 市州…) shows old → new whole, not
+    character by character (会~~员~~长单位); other fields keep import-export's character diff."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        model = resource._meta.model
+        names = {field.name: field for field in model._meta.get_fields() if getattr(field, "choices", None)}
+        self.whole = [field.attribute in names for field in resource.get_import_fields()]
+
+    def as_html(self):
+        html = super().as_html()
+        for index, (whole, old, new) in enumerate(zip(self.whole, self.left, self.right, strict=False)):
+            if not whole or old == new or self.new:
+                continue
+            html[index] = format_html(
+                '<del style="background:#ffe6e6;">{}</del> → <ins style="background:#e6ffe6;">{}</ins>',
+                force_str(old),
+                force_str(new),
+            )
+        return html

@@ -17,7 +17,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from hnda_site.numbers import parse_digits
-from hnda_site.spreadsheets import unescape_formula
+from hnda_site.spreadsheets import WholeValueDiff, unescape_formula
 
 from .models import Member
 
@@ -150,6 +150,9 @@ ROLE_ALIASES = {label.removesuffix("单位"): value for value, label in Member.R
 
 
 class MemberResource(resources.ModelResource):
+    def get_diff_class(self):
+        return WholeValueDiff
+
     name = fields.Field("name", "名称", TextWidget())
     short_name = fields.Field("short_name", "简称", TextWidget())
     city = fields.Field("city", "市州", ChoiceWidget(Member.City, "市州", aliases=CITY_ALIASES))
