@@ -42,7 +42,7 @@ def test_directory_lists_active_members_grouped_by_role_in_pinyin_order(client, 
     assert content.index('<h3 class="role-heading">会长单位</h3>') < content.index(
         '<h3 class="role-heading">会员单位</h3>'
     )
-    assert "本网站已收录会员单位 <strong>5</strong> 家" in content
+    assert "现有会员单位 <strong>5</strong> 家" in content
     assert '<a href="/members/" aria-current="page">会员单位</a>' in content
 
 
