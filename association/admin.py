@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from hnda_site.admin_mixins import (
+from editorial.admin_mixins import (
     ConcurrentEditForm,
     ReadOnlyAdminMixin,
     StaffEditAdmin,
     with_decorative_images_choice,
 )
-from hnda_site.richtext import text_blocks
+from richtext.text import text_blocks
 
 from .models import Document, DocumentVersion, PublishedVersionError
 

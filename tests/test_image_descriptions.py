@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from association.models import Document
-from hnda_site.richtext import images_without_alt, mark_images_decorative, sanitize_html
 from news.models import Article
+from richtext.text import images_without_alt, mark_images_decorative, sanitize_html
 
 from .admin_forms import form_data
 

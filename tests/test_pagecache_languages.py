@@ -5,9 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from association.models import Document, DocumentVersion
-from hnda_site import pagecache
 from hnda_site.models import FriendlyLink, SiteSettings
 from news.models import Category
+from pagecache import cache as pagecache
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from richtext.text import mark_images_decorative
+
 from .. import navigation
-from ..richtext import mark_images_decorative
 
 register = template.Library()
 
@@ -50,4 +51,4 @@ def rich_text(html):
         lambda match: f"{opening}{match.group(0)}</div>",
         mark_images_decorative(str(html)),
     )
-    return mark_safe(wrapped)  # noqa: S308 - sanitized on save (hnda_site.richtext)
+    return mark_safe(wrapped)  # noqa: S308 - sanitized on save (richtext.text)
