@@ -40,7 +40,7 @@ run: seed
 	@echo "  Site:   http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/   (account above; forgot the password? make password)"
 	@echo ""
-	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install what the tests need, lint, and run every test (browser tests skip without Chromium)
 test: install-dev

@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from editorial.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
+from editorial.admin_mixins import (
+    ConcurrentEditForm,
+    ReadOnlyAdminMixin,
+    StaffEditAdmin,
+    with_decorative_images_choice,
+)
 from richtext.text import text_blocks
 from workflow.admin import ReviewableAdminMixin
 
@@ -135,9 +140,11 @@ class DocumentVersionAdmin(ReviewableAdminMixin, StaffEditAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             # A new version has no record yet; it carries the number of the version it amends (hidden).
-            return [(None, {"fields": ["document", "body", "based_on"]}), *self.fieldsets[1:-1]]
+            fieldsets = [(None, {"fields": ["document", "body", "based_on"]}), *self.fieldsets[1:-1]]
+            return with_decorative_images_choice(self.model, fieldsets)
         if obj.is_published:
-            return [(None, {"fields": ["document", "text"]}), *self.fieldsets[1:]]
+            fieldsets = [(None, {"fields": ["document", "text"]}), *self.fieldsets[1:]]
+            return with_decorative_images_choice(self.model, fieldsets)
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):

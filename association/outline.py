@@ -187,10 +187,16 @@ def _with_attributes(attrs, anchor, css_class):
     return f' id="{anchor}"{attrs}'
 
 
-def _permalink(heading):
+def _permalink(heading, text=""):
+    """The link to an article: its label (第五条) itself; where markup runs through the label, an empty
+    link after it that shows a mark only on hover and focus (never a stray character in the text)."""
     title = gettext("本条的链接，可复制分享")
+    if text:
+        return f'<a class="clause-label clause-link" href="#{heading.anchor}" title="{title}">{text}</a>'
     label = gettext("%(article)s的链接") % {"article": heading.label}
-    return f'<a class="clause-link" href="#{heading.anchor}" title="{title}" aria-label="{label}">¶</a>'
+    return (
+        f'<a class="clause-link clause-link--mark" href="#{heading.anchor}" title="{title}" aria-label="{label}"></a>'
+    )
 
 
 @dataclass
@@ -227,7 +233,7 @@ def build(body):
 
     Each heading paragraph gets ``id="zhang-N"``/``id="tiao-N"``; an article that
     starts inside a paragraph is split off into a paragraph of its own (inline tags
-    open at that point are closed and reopened); each article gets a ``¶`` link to itself.
+    open at that point are closed and reopened); each article's label (第五条) becomes a link to itself.
     """
     sequence = _Sequence()
     headings = []
@@ -250,14 +256,14 @@ def build(body):
                 continue
             headings.append(heading)
             if heading.kind == "tiao":
-                # The label (第五条) is set off, unless markup runs through it; the ¶ link follows it.
+                # The label (第五条) becomes the link, unless markup runs through it: then a link follows it.
                 begin = offsets[label_start] - html_start
                 end = offsets[label_end - 1] + 1 - html_start
                 if "<" in piece[begin:end]:
                     end = (offsets[label_end] if label_end < len(offsets) else len(inner)) - html_start
                     piece = piece[:end] + _permalink(heading) + piece[end:]
                 else:
-                    label = f'<span class="clause-label">{piece[begin:end]}</span>{_permalink(heading)}'
+                    label = _permalink(heading, piece[begin:end])
                     piece = piece[:begin] + label + piece[end:]
             css_class = "outline-chapter" if heading.is_chapter else "outline-article"
             pieces.append(

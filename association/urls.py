@@ -21,6 +21,7 @@ register_converter(VersionNumberConverter, "version_number")
 
 app_name = "association"
 urlpatterns = [
+    path("", views.about, name="index"),
     path("<slug:slug>/", views.DocumentView.as_view(), name="document"),
     path("<slug:slug>/history/", views.HistoryView.as_view(), name="history"),
     path("<slug:slug>/v<version_number:number>/", views.VersionView.as_view(), name="version"),

@@ -8,11 +8,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from hnda_site import languages
 from hnda_site.numbers import parse_digits
 from security import twofactor
 
 from . import outline, versiondiff
-from .models import Document
+from .models import Document, DocumentVersion
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -31,6 +32,14 @@ def parse_number(value):
     """A positive whole number written in digits, or None."""
     number = parse_digits(value)
     return number if number else None
+
+
+def about(request):
+    """/about/: the first document of the 关于协会 menu (协会简介), as the menu itself opens it."""
+    document = Document.objects.in_navigation().first() or Document.objects.live().first()
+    if document is None:
+        raise Http404(_("没有这份文件。"))
+    return redirect(document.get_absolute_url())
 
 
 class DocumentMixin:
@@ -55,6 +64,10 @@ class DocumentMixin:
         return versions if self.preview else versions.published()
 
     def get_context_data(self, **kwargs):
+        version = getattr(self, "object", None)
+        if isinstance(version, DocumentVersion) and not version.has_english:
+            # No English text: no alternate to a page that only says so (the sitemap leaves it out too).
+            languages.exists_only_in(self.request, languages.CHINESE)
         return super().get_context_data(document=self.document, documents=self.documents, **kwargs)
 
 

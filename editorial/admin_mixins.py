@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from richtext.images import ImageFormField
+from richtext.text import RichTextField, images_without_alt, mark_images_decorative, sanitize_html
 
 from .changes import chinese_date, describe_changes
 
@@ -59,7 +60,48 @@ class EditVersionField(forms.IntegerField):
         return False
 
 
-class ConcurrentEditForm(forms.ModelForm):
+DECORATIVE_IMAGES = "decorative_images"
+
+
+class ImageDescriptionsForm(forms.ModelForm):
+    """Every picture in a rich-text body has a description (``alt``) or was declared decorative.
+
+    An image without ``alt`` is refused with the list of such images; ticking 装饰性图片 saves
+    them with ``alt=""`` (screen readers skip them). No public page shows an image nobody described.
+    """
+
+    decorative_images = forms.BooleanField(
+        label="正文中没有文字说明的图片是装饰性的",
+        required=False,
+        help_text="图片有内容（照片、图表、扫描件）时请不要勾选，而是在编辑器中点选图片，"
+        "用图片工具栏的「更改替代文本」按钮写一句说明，例如“园区开工仪式现场”。",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.rich_text_fields():
+            if name not in cleaned:
+                continue
+            value = sanitize_html(cleaned[name])
+            missing = images_without_alt(value)
+            if not missing:
+                continue
+            if cleaned.get(DECORATIVE_IMAGES):
+                cleaned[name] = mark_images_decorative(value)
+                continue
+            names = "、".join(src.rsplit("/", 1)[-1] or "（无地址）" for src in missing)
+            self.add_error(
+                name,
+                f"有 {len(missing)} 张图片没有文字说明：{names}。请在编辑器中点选图片，用图片工具栏的"
+                "「更改替代文本」按钮写一句说明；如果图片只是装饰，请勾选下面的“正文中没有文字说明的图片是装饰性的”。",
+            )
+        return cleaned
+
+    def rich_text_fields(self):
+        return [field.name for field in self._meta.model._meta.fields if isinstance(field, RichTextField)]
+
+
+class ConcurrentEditForm(ImageDescriptionsForm):
     """A model form that refuses to save over a change made after it was opened.
 
     The check runs inside the admin's transaction with the row locked (PostgreSQL; SQLite's
@@ -140,20 +182,35 @@ class ConcurrentEditAdminMixin:
     form = ConcurrentEditForm
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = with_decorative_images_choice(self.model, super().get_fieldsets(request, obj))
         if obj is None or not self.has_change_permission(request, obj):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], EDIT_VERSION]}), *rest]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # The form declares edit_version itself; the model field is not editable, so keep it out of ``fields``
-        # (also when Django would take them from the fieldsets: simple-history's page of one old version).
+        # The form declares edit_version and decorative_images itself: they are no model fields; keep them
+        # out of ``fields`` (also when Django takes them from the fieldsets: simple-history's page of one old version).
         if "fields" not in kwargs:
             kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
         if kwargs.get("fields") is not None:
-            kwargs["fields"] = [name for name in kwargs["fields"] if name != EDIT_VERSION]
+            kwargs["fields"] = [name for name in kwargs["fields"] if name not in (EDIT_VERSION, DECORATIVE_IMAGES)]
         return super().get_form(request, obj, change, **kwargs)
+
+
+def with_decorative_images_choice(model, fieldsets):
+    """The 装饰性图片 box after the last rich-text field of the form (see ``ImageDescriptionsForm``)."""
+    rich = {field.name for field in model._meta.fields if isinstance(field, RichTextField)}
+    last = None
+    for index, (_name, options) in enumerate(fieldsets):
+        if rich & set(options.get("fields", ())):
+            last = index
+    if last is None:
+        return fieldsets
+    fieldsets = list(fieldsets)
+    name, options = fieldsets[last]
+    fieldsets[last] = (name, {**options, "fields": [*options["fields"], DECORATIVE_IMAGES]})
+    return fieldsets
 
 
 class ChineseHistoryContextHelper(HistoricalRecordContextHelper):

@@ -6,6 +6,7 @@ see drafts left lying, what is scheduled, members with gaps and documents withou
 
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from association.models import Document
@@ -16,6 +17,7 @@ from .models import LinkCheck
 
 # A draft nobody has saved for this long is listed.
 DRAFT_AFTER_DAYS = 7
+INCOMPLETE_SHOWN = 10  # members named on the dashboard; the rest behind the link to the filtered list
 
 
 def content_checks(user):
@@ -35,8 +37,16 @@ def content_checks(user):
             Article.objects.scheduled().only("id", "title", "published_at").order_by("published_at")
         )
     if user.has_perm("members.change_member"):
+        # Counts, the first few, and a link to the whole filtered list: the real list runs to about 130.
+        incomplete = Member.objects.incomplete()
         checks["incomplete_members"] = list(
-            Member.objects.incomplete().only("id", "name", "logo", "website", "introduction").order_by("name")
+            incomplete.only("id", "name", "logo", "website", "introduction").order_by("name")[:INCOMPLETE_SHOWN]
+        )
+        checks["incomplete_counts"] = incomplete.aggregate(
+            total=Count("pk"),
+            logo=Count("pk", filter=Q(logo="")),
+            website=Count("pk", filter=Q(website="")),
+            introduction=Count("pk", filter=Q(introduction="")),
         )
     if user.has_perm("association.change_documentversion"):
         checks["undated_documents"] = list(Document.objects.current_without_effective_date())

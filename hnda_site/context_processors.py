@@ -51,7 +51,8 @@ def languages(request):
     other = site_languages.ENGLISH if current != site_languages.ENGLISH else site_languages.CHINESE
     counterpart = site_languages.page_in(request, other)
     hreflang_links = []
-    if counterpart is not None:
+    page_languages = getattr(request, "page_languages", None)
+    if counterpart is not None and (page_languages is None or current in page_languages):
         # Paths only (as the canonical link): reverse() gives them URI-encoded already.
         paths = {current: escape_uri_path(request.path), other: counterpart.split("?", 1)[0]}
         for code, _name in settings.LANGUAGES:

@@ -69,8 +69,10 @@ class Translated:
 
 
 def exists_only_in(request, language):
-    """Say that the page of ``request`` has no counterpart in the other language (an article
-    without English): the switch then leads to that language's home and no ``hreflang`` is given."""
+    """Say that the page of ``request`` exists only in ``language`` (an article or a document version
+    without English): no ``hreflang`` is given; the switch leads to the page in ``language`` when it
+    is shown in the other one (an English page saying the text is not translated), else to the other
+    language's home."""
     request.page_languages = (language,)
 
 

@@ -14,7 +14,7 @@ from association.models import Document
 from news.models import Category
 from pagecache import cache as pagecache
 
-from .languages import is_english, localized
+from .languages import localized
 
 
 @dataclass
@@ -60,12 +60,12 @@ def main_navigation(request, section=None):
         categories, documents = [], []
     else:
         section = section or section_from_url(request)
-        # Kept per process until content changes, like the site settings (pagecache.cache).
-        categories = pagecache.memoize("nav-categories", lambda: list(Category.objects.in_navigation()))
+        # Kept per process (and language) until content changes, like the site settings (pagecache.cache).
+        # On an English page only the 栏目 with an English name and English articles to list.
+        categories = pagecache.memoize(
+            "nav-categories", lambda: list(Category.objects.in_navigation().in_page_language())
+        )
         documents = pagecache.memoize("nav-documents", lambda: list(Document.objects.in_navigation()))
-        if is_english():
-            # Only the 栏目 staff gave an English name: the others have no English articles to list.
-            categories = [category for category in categories if category.english_name]
     items = [
         NavItem(_("首页"), reverse("home"), "home"),
         *(NavItem(category.local_name, category.get_absolute_url(), category.nav_key) for category in categories),

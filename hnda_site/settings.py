@@ -319,11 +319,13 @@ LOGGING = {
 # --- Public address and reading preferences (适老化) --------------------------
 # Absolute links (canonical, Open Graph, JSON-LD, sitemap, robots.txt, QR codes) are
 # built from SITE_URL, never from the request's Host header. Without it: the local
-# address with DEBUG, else https:// and the first ALLOWED_HOSTS name.
+# address with DEBUG (on PORT, which `make run PORT=8080` sets), else https:// and the
+# first ALLOWED_HOSTS name.
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 if not SITE_URL:
     _named_hosts = [host for host in ALLOWED_HOSTS if host and not host.startswith(".") and host != "*"]
-    SITE_URL = "http://127.0.0.1:8000" if DEBUG or not _named_hosts else f"https://{_named_hosts[0]}"
+    _local = f"http://127.0.0.1:{os.environ.get('PORT', '').strip() or '8000'}"
+    SITE_URL = _local if DEBUG or not _named_hosts else f"https://{_named_hosts[0]}"
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 
@@ -378,7 +380,8 @@ CKEDITOR_5_CONFIGS = {
                 "undo",
                 "redo",
             ],
-            "shouldNotGroupWhenFull": False,
+            # Every button stays in sight: a narrow column wraps the toolbar instead of hiding 撤销/重做.
+            "shouldNotGroupWhenFull": True,
         },
         "heading": {
             "options": [
@@ -402,6 +405,8 @@ CKEDITOR_5_CONFIGS = {
             "contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"],
         },
         "link": {"addTargetToExternalLinks": True},
+        # Chinese has no words to count: the editor counts characters (字符数).
+        "wordCount": {"displayWords": False, "displayCharacters": True},
     }
 }
 

@@ -17,6 +17,21 @@ from .models import Member
 from .resources import COLUMN_HELP, MemberResource, csv_bytes_as_utf8, import_template
 
 
+class IncompleteDetailsFilter(admin.SimpleListFilter):
+    """资料不全: the members the dashboard counts (no logo, website or introduction)."""
+
+    title = "资料"
+    parameter_name = "details"
+
+    def lookups(self, request, model_admin):
+        return [("incomplete", "资料不全")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "incomplete":
+            return queryset.filter(pk__in=Member.objects.incomplete().values("pk"))
+        return queryset
+
+
 class MemberImportForm(ImportForm):
     """import-export's upload form, with a size limit (why a file cannot be read: see MemberAdmin)."""
 
@@ -34,7 +49,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     list_display = ["logo_thumbnail", "name", "short_name", "city", "level_display", "kind", "role", "order", "active"]
     list_display_links = ["name"]
     list_editable = ["order"]
-    list_filter = ["city", "level", "kind", "role", "active"]
+    list_filter = ["city", "level", "kind", "role", "active", IncompleteDetailsFilter]
     search_fields = ["name", "short_name"]
     search_help_text = "按全称或简称查找"
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
@@ -51,7 +66,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
     # Import and export (django-import-export): CSV and Excel, preview before applying.
     resource_classes = [MemberResource]
     # Read within the import limits, written with formulas neutralised (spreadsheets/formats.py).
-    formats = [spreadsheets.CSV, spreadsheets.XLSX]
+    formats = [spreadsheets.CSV, spreadsheets.XLSX.named("会员单位")]
     import_form_class = MemberImportForm
     export_form_class = ExportForm
     import_template_name = "admin/members/member/import.html"

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -218,6 +218,20 @@ class Member(EditVersioned):
         )
 
     local_name = Translated("name")
+
+    @property
+    def description(self):
+        """One sentence for the page's description and link previews, in the page's language."""
+        name = self.local_name
+        if self.short_name:
+            name += pgettext("bracket", "（") + self.short_name + pgettext("bracket", "）")
+        facts = gettext("%(city)s%(kind)s，湖南省开发区协会%(role)s。") % {
+            "city": self.get_city_display(),
+            "kind": self.get_kind_display(),
+            "role": self.get_role_display(),
+        }
+        return name + pgettext("label separator", "：") + facts
+
     local_introduction = Translated("introduction")
 
     @property

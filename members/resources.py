@@ -19,7 +19,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from hnda_site.numbers import parse_digits
 from search import fulltext
-from spreadsheets.formats import unescape_formula
+from spreadsheets.formats import WholeValueDiff, unescape_formula
 
 from .models import Member
 
@@ -152,6 +152,9 @@ ROLE_ALIASES = {label.removesuffix("单位"): value for value, label in Member.R
 
 
 class MemberResource(resources.ModelResource):
+    def get_diff_class(self):
+        return WholeValueDiff
+
     name = fields.Field("name", "名称", TextWidget())
     short_name = fields.Field("short_name", "简称", TextWidget())
     city = fields.Field("city", "市州", ChoiceWidget(Member.City, "市州", aliases=CITY_ALIASES))

@@ -81,13 +81,20 @@ class ArticleAdmin(ReviewableAdminMixin, StaffEditAdmin):
         (
             "英文版（可选）",
             {
-                "fields": ["title_en", "summary_en", "body_en"],
+                "fields": ["title_en", "publisher_en", "summary_en", "body_en"],
                 "description": "只有填写了英文标题和英文正文的文章才出现在英文网站（/en/news/）上；"
                 "都留空则只有中文版。英文正文与中文正文一样，保存时自动清除不安全的代码。",
             },
         ),
         ("记录", {"fields": ["view_count", "created_at", "created_by", "updated_at", "updated_by"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.status == Article.Status.PUBLISHED and obj.published_at and obj.published_at > timezone.now():
+            # Saved with a time to come: say when it will appear (the success message says only "saved").
+            when = timezone.localtime(obj.published_at)
+            messages.info(request, f"本文将于{chinese_date(when)} {when:%H:%M} 发布，届时自动出现在网站上。")
 
     def changelist_view(self, request, extra_context=None):
         viewcounter.flush()  # staff see every view so far, not only those flushed already

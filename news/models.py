@@ -4,7 +4,21 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Max, Min, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +83,14 @@ class CategoryQuerySet(models.QuerySet):
         """The 栏目 in the main navigation, in 排序 order."""
         return self.filter(show_in_nav=True).only("id", "name", "english_name", "slug", "order")
 
+    def in_page_language(self):
+        """All 栏目 on a Chinese page; on an English page, those with an English name and English articles
+        (an English 栏目 with nothing to read is left out of the menu)."""
+        if not languages.is_english():
+            return self
+        english = Article.objects.published().in_english().filter(category=OuterRef("pk"))
+        return self.exclude(english_name="").filter(Exists(english))
+
     def with_latest_public(self):
         """Each 栏目 with ``latest_public_at`` (its newest public article's 发布时间) and ``public_count``."""
         public = Q(
@@ -84,7 +106,7 @@ class CategoryQuerySet(models.QuerySet):
 class Category(EditVersioned):
     name = models.CharField("名称", max_length=50, unique=True)
     english_name = models.CharField(
-        "英文名称", max_length=100, blank=True, help_text="例如：PARK EXPRESS；英文网站的导航和栏目页显示它。"
+        "英文名称", max_length=100, blank=True, help_text="例如：Park Express；英文网站的导航和栏目页显示它。"
     )
     slug = models.SlugField(
         "网址名",
@@ -286,6 +308,12 @@ class Article(EditVersioned):
     title = models.CharField("标题", max_length=200)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles", verbose_name="栏目")
     publisher = models.CharField("发布人", max_length=100, blank=True, help_text="例如：科技部、湖南开发区网")
+    publisher_en = models.CharField(
+        "英文发布人",
+        max_length=200,
+        blank=True,
+        help_text="英文版显示它，例如：Ministry of Science and Technology；留空则英文版显示中文发布人。",
+    )
     published_at = models.DateTimeField(
         "发布时间",
         null=True,
@@ -302,6 +330,9 @@ class Article(EditVersioned):
         blank=True,
         help_text="横图为宜（约 16:9，宽 1200 像素左右）；焦点图和文章页顶部显示。",
     )
+    # The cover's size, recorded on save: the page reserves its space before the picture loads.
+    cover_width = models.PositiveIntegerField("封面宽度", null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField("封面高度", null=True, blank=True, editable=False)
     featured = models.BooleanField(
         "焦点图",
         default=False,
@@ -350,6 +381,7 @@ class Article(EditVersioned):
         ]
 
     local_title = Translated("title")
+    local_publisher = Translated("publisher")
     local_summary = Translated("summary")
     local_body = Translated("body")
 
@@ -367,10 +399,21 @@ class Article(EditVersioned):
             self.body_en = sanitize_html(self.body_en)
             self.summary_en = summarize(self.body_en, ENGLISH_SUMMARY_LENGTH)
         self.refresh_search_tokens()
+        self.record_cover_size()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:detail", args=[self.pk])
+
+    def record_cover_size(self):
+        """Keep ``cover_width``/``cover_height`` those of the cover (read when a new one is uploaded)."""
+        if not self.cover:
+            self.cover_width = self.cover_height = None
+        elif self.cover_width is None or not getattr(self.cover, "_committed", True):
+            try:
+                self.cover_width, self.cover_height = self.cover.width, self.cover.height
+            except (OSError, ValueError, TypeError):  # a missing or unreadable file: no size, no failure
+                self.cover_width = self.cover_height = None
 
     def clean(self):
         if self.featured and not self.cover:

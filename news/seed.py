@@ -9,6 +9,8 @@ staff to complete: nothing is invented.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+
 from hnda_site.models import SiteSettings
 from hnda_site.seeding import load_pieces, paragraphs_html
 
@@ -19,7 +21,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def park_express():
     return Category.objects.get_or_create(
-        slug="park-express", defaults={"name": "园区快讯", "english_name": "PARK EXPRESS", "order": 1}
+        slug="park-express", defaults={"name": "园区快讯", "english_name": "Park Express", "order": 1}
     )[0]
 
 
@@ -46,6 +48,24 @@ def create_innovation_points_article():
     )
 
 
+# The association's usual 栏目 besides 园区快讯: placed in the navigation and on the home page, empty
+# until staff publish (an empty 栏目 has no column on the home page).
+USUAL_CATEGORIES = [
+    # slug, name, English name, 排序 and 首页位置
+    ("notices", "通知公告", "Notices", 2),
+    ("policies", "政策法规", "Policies and Regulations", 3),
+]
+
+
+def category_creator(slug, name, english_name, order):
+    def create():
+        if Category.objects.filter(Q(slug=slug) | Q(name=name)).exists():
+            return  # staff made it already (perhaps under another address): leave theirs alone
+        Category.objects.create(slug=slug, name=name, english_name=english_name, order=order, home_position=order)
+
+    return create
+
+
 def draft_creator(title):
     def create():
         Article.objects.create(title=title, category=park_express(), status=Article.Status.DRAFT)
@@ -56,6 +76,7 @@ def draft_creator(title):
 PIECES = [
     ("news.category.park-express", create_category),
     ("news.category.park-express.default", make_default_category),
+    *((f"news.category.{slug}", category_creator(slug, *details)) for slug, *details in USUAL_CATEGORIES),
     ("news.article.changsha-innovation-points", create_innovation_points_article),
     ("news.article.xiangxi-green-development", draft_creator("湘西高新区:“四个第一” 推动绿色发展")),
     ("news.article.changsha-etdz-free-trade-zone", draft_creator("长沙经开区:承接自贸区制度创新任务")),

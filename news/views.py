@@ -1,5 +1,8 @@
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
 from django.views.generic import DetailView, ListView
 
 from hnda_site import languages
@@ -75,7 +78,14 @@ class ArticleDetailView(DetailView):
         The page shows a placeholder where the count goes, so that the page cache can serve
         it to later visitors with their own (counted) number in place.
         """
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            if languages.is_english() and Article.objects.published().filter(pk=kwargs["pk"]).exists():
+                # A Chinese-only article: the English 404 offers the Chinese text.
+                with translation.override(languages.CHINESE):
+                    request.chinese_original = reverse("news:detail", args=[kwargs["pk"]])
+            raise
         if not self.object.has_english:
             languages.exists_only_in(request, languages.CHINESE)
         article_id = self.object.pk

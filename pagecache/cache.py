@@ -182,7 +182,8 @@ def memoize(name, compute):
 
     Keyed by the same stamp as the pages (read once per request: by the middleware, or by the first
     memoized value of a page it does not cache, such as search), so a value read from a content table
-    (the site settings) is never older than the page.
+    (the site settings) is never older than the page. Kept per language: a value may hold translated
+    text (the 友情链接 group names), which must not pass from one language's pages to the other's.
     """
     if not settings.PAGE_CACHE_ENABLED:
         return compute()
@@ -195,11 +196,12 @@ def memoize(name, compute):
     except Error:  # the stamp cannot be read: do not remember anything
         return compute()
     epoch = _local["epoch"]
-    memo = _memo.get(name)
+    key = (name, translation.get_language())
+    memo = _memo.get(key)
     if memo is not None and memo[0] == stamp.generation and memo[1] == epoch:
         return memo[2]
     value = compute()
-    _memo[name] = (stamp.generation, epoch, value)
+    _memo[key] = (stamp.generation, epoch, value)
     return value
 
 

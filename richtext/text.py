@@ -100,6 +100,31 @@ def sanitize_html(value):
     return cleaned.replace(' class=""', "").strip()
 
 
+IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
+_SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def images_without_alt(value):
+    """The address of each ``<img>`` in an HTML fragment that has no ``alt`` attribute at all.
+
+    ``alt=""`` is an answer (a decorative image, which screen readers skip); no ``alt`` is a question
+    nobody answered, and screen readers then read out the file name.
+    """
+    return [(_SRC.search(tag) or [None, ""])[1] for tag in IMAGE_TAG.findall(value or "") if not _ALT.search(tag)]
+
+
+def mark_images_decorative(value):
+    """``value`` with ``alt=""`` on each ``<img>`` that has no ``alt``: staff said they are decorative."""
+    return IMAGE_TAG.sub(lambda match: match.group(0) if _ALT.search(match.group(0)) else _with_empty_alt(match), value)
+
+
+def _with_empty_alt(match):
+    tag = match.group(0)
+    end = -2 if tag.endswith("/>") else -1
+    return f'{tag[:end].rstrip()} alt=""{tag[end:]}'
+
+
 # Tags that begin or end a block of text; a <br> is a line break inside its block.
 BLOCK_BOUNDARY = re.compile(
     r"</?(?:p|h[1-6]|li|ul|ol|tr|td|th|table|thead|tbody|tfoot|caption|blockquote|figure|figcaption|div|hr|pre)\b[^>]*>",

@@ -96,7 +96,7 @@ def news_article(article, site, url):
         "image": [share_image_url(article.cover, site)],
         "datePublished": beijing_time(article.published_at),
         "dateModified": beijing_time(max(filter(None, (article.updated_at, article.published_at)))),
-        "author": {"@type": "Organization", "name": article.publisher or site.local_name},
+        "author": {"@type": "Organization", "name": article.local_publisher or site.local_name},
         "publisher": publisher,
         "articleSection": article.category.local_name,
         "inLanguage": "en" if is_english() else "zh-CN",
@@ -125,7 +125,8 @@ def breadcrumb_list(crumbs, current_url):
 
 
 class CrumbParser(HTMLParser):
-    """The (text, href) of each ``<li>`` of a rendered breadcrumb trail."""
+    """The (text, href) of each ``<li>`` of a rendered breadcrumb trail; an ``<li data-name="…">`` gives
+    its full name (an article's title where the trail shows 「正文」)."""
 
     def __init__(self):
         super().__init__()
@@ -136,7 +137,7 @@ class CrumbParser(HTMLParser):
         if tag == "li":
             self._depth += 1
             if self._depth == 1:
-                self.crumbs.append(["", None])
+                self.crumbs.append(["", None, dict(attrs).get("data-name")])
         elif tag == "a" and self._depth == 1 and self.crumbs[-1][1] is None:
             self.crumbs[-1][1] = dict(attrs).get("href")
 
@@ -153,4 +154,4 @@ def crumbs_from_html(html):
     parser = CrumbParser()
     parser.feed(html)
     parser.close()
-    return [(" ".join(text.split()), href) for text, href in parser.crumbs if text.strip()]
+    return [(" ".join((name or text).split()), href) for text, href, name in parser.crumbs if text.strip()]

@@ -18,13 +18,17 @@ django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` only drop
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
 import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.encoding import force_str
+from django.utils.html import format_html
 from import_export.formats import base_formats
+from import_export.resources import Diff
 
 # Full-width forms too: a Chinese input method types them, and some spreadsheets accept them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -159,6 +163,14 @@ class CSV(base_formats.CSV):
 
 
 class XLSX(base_formats.XLSX):
+    sheet_title = "数据"  # the worksheet's tab; ``named()`` gives a format with a title of its own
+    max_column_width = 60  # characters
+
+    @classmethod
+    def named(cls, sheet_title):
+        """This format with ``sheet_title`` as the worksheet's name (会员单位, not Sheet1)."""
+        return type(f"{cls.__name__}_{sheet_title}", (cls,), {"sheet_title": sheet_title})
+
     def create_dataset(self, in_stream):
         import openpyxl
 
@@ -190,7 +202,7 @@ class XLSX(base_formats.XLSX):
 
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.title = safe_xlsx_sheet_title(dataset.title or "Sheet1")
+        sheet.title = safe_xlsx_sheet_title(dataset.title or self.sheet_title)
         clean = tablib.Dataset(headers=dataset.headers)
         for row in dataset:
             clean.append([_legal(value, ILLEGAL_CHARACTERS_RE) for value in row])
@@ -201,11 +213,48 @@ class XLSX(base_formats.XLSX):
                     # A text cell (never a formula), kept as text when someone edits it in Excel.
                     cell.data_type = "s"
                     cell.quotePrefix = True
+        self.fit_columns(sheet)
         stream = io.BytesIO()
         book.save(stream)
         return stream.getvalue()
+
+    def fit_columns(self, sheet):
+        """Each column as wide as its longest text (a Chinese character counts twice), within a limit."""
+        from openpyxl.utils import get_column_letter
+
+        for number, cells in enumerate(sheet.iter_cols(), start=1):
+            longest = max((_display_width(cell.value) for cell in cells), default=0)
+            sheet.column_dimensions[get_column_letter(number)].width = min(longest + 2, self.max_column_width)
+
+
+def _display_width(value):
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _legal(value, illegal_characters):
     # Control characters cannot be stored in .xlsx: openpyxl would refuse the whole file.
     return illegal_characters.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
+
+
+class WholeValueDiff(Diff):
+    """The import preview's changes: a field with choices (协会职务, 市州…) shows old → new whole, not
+    character by character (会~~员~~长单位); other fields keep import-export's character diff."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        model = resource._meta.model
+        names = {field.name: field for field in model._meta.get_fields() if getattr(field, "choices", None)}
+        self.whole = [field.attribute in names for field in resource.get_import_fields()]
+
+    def as_html(self):
+        html = super().as_html()
+        for index, (whole, old, new) in enumerate(zip(self.whole, self.left, self.right, strict=False)):
+            if not whole or old == new or self.new:
+                continue
+            html[index] = format_html(
+                '<del style="background:#ffe6e6;">{}</del> → <ins style="background:#e6ffe6;">{}</ins>',
+                force_str(old),
+                force_str(new),
+            )
+        return html

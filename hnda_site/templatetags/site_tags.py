@@ -1,8 +1,11 @@
 import re
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from richtext.text import mark_images_decorative
 
 from .. import navigation
 
@@ -21,6 +24,16 @@ def elided_pages(page_obj):
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
 
 
+@register.filter
+def keep_together(text, phrase):
+    """``text``, escaped, with ``phrase`` (the association's name) kept on one line: a Chinese heading
+    may break between any two characters, and 湖南省开 / 发区协会 reads as two broken words."""
+    text, phrase = conditional_escape(text), conditional_escape(phrase)
+    if not phrase or phrase not in text:
+        return text
+    return mark_safe(text.replace(phrase, f'<span class="keep-together">{phrase}</span>'))  # noqa: S308 - escaped
+
+
 TABLE_TAG = re.compile(r"<table\b[^>]*>.*?</table>", re.DOTALL | re.IGNORECASE)
 
 
@@ -30,11 +43,12 @@ def rich_text(html):
 
     A wide table scrolls sideways inside the box on a phone and stays a real table for
     screen readers (``display: block`` on the table itself would lose that in some browsers).
-    Only for bodies stored through RichTextField, which are sanitized when saved.
+    Only for bodies stored through RichTextField, which are sanitized when saved. An image stored
+    before descriptions were required gets ``alt=""``: never an ``img`` without ``alt`` on a page.
     """
     opening = f'<div class="table-scroll" role="region" aria-label="{_("表格")}" tabindex="0">'
     wrapped = TABLE_TAG.sub(
         lambda match: f"{opening}{match.group(0)}</div>",
-        str(html),
+        mark_images_decorative(str(html)),
     )
     return mark_safe(wrapped)  # noqa: S308 - sanitized on save (richtext.text)

@@ -23,10 +23,22 @@ def share_image(context, image=None):
 
 @register.simple_tag(takes_context=True)
 def site_description(context):
-    """The description of pages that have none of their own."""
+    """The page's ``page_description`` (from its view), else the description of the whole site."""
+    if context.get("page_description"):
+        return context["page_description"]
     site = context.get("site")
     name = site.local_name if site else _("湖南省开发区协会")
     return _("%(name)s：园区快讯、协会简介、协会章程与会员单位。") % {"name": name}
+
+
+@register.simple_tag(takes_context=True)
+def news_list_description(context, category=None):
+    """The news list's or a 栏目's own description: the same sentence as its feed's."""
+    site = context.get("site")
+    name = site.local_name if site else _("湖南省开发区协会")
+    if category:
+        return _("%(site)s「%(category)s」栏目的最新文章") % {"site": name, "category": category.local_name}
+    return _("%(site)s各栏目的最新文章") % {"site": name}
 
 
 @register.simple_tag(takes_context=True)

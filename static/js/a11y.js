@@ -71,7 +71,8 @@
       .formatToParts(new Date())
       .forEach(function (part) { parts[part.type] = part.value; });
     document.querySelectorAll("[data-print-date]").forEach(function (slot) {
-      slot.textContent = parts.year + "年" + parts.month + "月" + parts.day + "日";
+      // 2020年6月20日, as the site writes dates: no leading zeros.
+      slot.textContent = parts.year + "年" + parseInt(parts.month, 10) + "月" + parseInt(parts.day, 10) + "日";
     });
   }
   fillPrintDate();

@@ -110,10 +110,14 @@
     var last = initial;
     var submitting = false;
     var previous = store.getItem(key);
+    // A form shown again with an error (a stale-form refusal, a missing field) already holds what was
+    // submitted: offering to restore that same copy would be a second, confusing choice.
+    var reshown = document.querySelector(".errornote") !== null;
     if (previous) {
       try {
         var copy = JSON.parse(previous);
-        if (JSON.stringify(copy.values) !== initial) { offerRestore(form, key, copy, store); }
+        if (reshown && copy.submitted) { store.removeItem(key); }
+        else if (JSON.stringify(copy.values) !== initial) { offerRestore(form, key, copy, store); }
         else { store.removeItem(key); }
       } catch (e) { store.removeItem(key); }
     }

@@ -88,10 +88,12 @@
       status.textContent = index + 1 + " / " + slides.length;
     }
 
-    function show(wanted) {
+    function show(wanted, instantly) {
       var count = slides.length;
       setIndex(((wanted % count) + count) % count);
-      track.scrollTo({ left: index * track.clientWidth, behavior: reduceMotion.matches ? "auto" : "smooth" });
+      // The slide's own offset: the track's width may be fractional, so index × width drifts.
+      var left = slides[index].getBoundingClientRect().left - track.getBoundingClientRect().left + track.scrollLeft;
+      track.scrollTo({ left: left, behavior: instantly || reduceMotion.matches ? "auto" : "smooth" });
     }
 
     function schedule() {
@@ -146,8 +148,13 @@
       hovered = false;
       schedule();
     });
-    root.addEventListener("focusin", function () {
+    root.addEventListener("focusin", function (event) {
       focused = true;
+      // A slide that takes the focus (Tab) is shown whole, so its focus ring can be seen.
+      var slide = event.target.closest(".focus__slide");
+      if (slide) {
+        show(Array.prototype.indexOf.call(slides, slide), true);
+      }
       schedule();
     });
     root.addEventListener("focusout", function (event) {

@@ -71,10 +71,7 @@ def test_chapters_and_articles_get_anchors_from_their_numbers():
     assert built.headings[0].title == "总则"
     assert built.headings[3].title == "协会宗旨和业务范围"
     assert '<p id="zhang-1" class="outline-chapter">第一章 &nbsp;总则</p>' in built.html
-    assert (
-        '<p id="tiao-5" class="outline-article"><span class="clause-label">第五条</span>'
-        '<a class="clause-link" href="#tiao-5"' in built.html
-    )
+    assert '<p id="tiao-5" class="outline-article"><a class="clause-label clause-link" href="#tiao-5"' in built.html
 
 
 def test_large_article_numbers_are_understood():
@@ -86,13 +83,14 @@ def test_article_starting_mid_paragraph_gets_a_paragraph_of_its_own():
     """The seed has 第七条 inside 第六条's paragraph; rendered, it starts a paragraph with its anchor."""
     built = outline.build(CHARTER_V1)
     assert (
-        '<p id="tiao-6" class="outline-article"><span class="clause-label">第六条</span><a class="clause-link"'
-        ' href="#tiao-6" title="本条的链接，可复制分享" aria-label="第六条的链接">¶</a>'
+        '<p id="tiao-6" class="outline-article"><a class="clause-label clause-link" href="#tiao-6"'
+        ' title="本条的链接，可复制分享">第六条</a>'
         " &nbsp;本协会宗旨是:全心全意为会员做好各项协调服务。</p>"
-        '<p id="tiao-7" class="outline-article"><span class="clause-label">第七条</span><a' in built.html
+        '<p id="tiao-7" class="outline-article"><a class="clause-label clause-link" href="#tiao-7"' in built.html
     )
-    # The stored text is untouched: the text of the rendering is the same, plus the ¶ links.
-    assert html_to_text(built.html).replace("¶", "").split() == html_to_text(CHARTER_V1).split()
+    # The stored text is untouched: the text of the rendering is exactly the same (no ¶ glyph).
+    assert html_to_text(built.html).split() == html_to_text(CHARTER_V1).split()
+    assert "¶" not in built.html
 
 
 def test_splitting_inside_bold_text_closes_and_reopens_the_tag():
@@ -100,10 +98,9 @@ def test_splitting_inside_bold_text_closes_and_reopens_the_tag():
     html = outline.build("<p>第一条 起。</p>" + body).html
     assert (
         '<p class="text-align-center"><strong>甲。 </strong></p>'
-        '<p id="tiao-2" class="outline-article text-align-center"><strong><span class="clause-label">第二条</span>'
-        '<a class="clause-link"' in html
+        '<p id="tiao-2" class="outline-article text-align-center"><strong><a class="clause-label clause-link"'
+        ' href="#tiao-2" title="本条的链接，可复制分享">第二条</a> 乙</strong>丙</p>' in html
     )
-    assert html.endswith("¶</a> 乙</strong>丙</p>")
 
 
 @pytest.mark.parametrize(
@@ -128,14 +125,14 @@ def test_document_without_chapter_or_article_headings_has_no_outline():
 def test_a_label_interrupted_by_markup_is_left_as_written():
     html = outline.build("<p><strong>第三</strong>条 丁。</p>").html
     assert html == (
-        '<p id="tiao-3" class="outline-article"><strong>第三</strong>条<a class="clause-link" href="#tiao-3"'
-        ' title="本条的链接，可复制分享" aria-label="第三条的链接">¶</a> 丁。</p>'
+        '<p id="tiao-3" class="outline-article"><strong>第三</strong>条<a class="clause-link clause-link--mark"'
+        ' href="#tiao-3" title="本条的链接，可复制分享" aria-label="第三条的链接"></a> 丁。</p>'
     )
 
 
 def test_only_articles_get_a_copyable_link():
     html = outline.build(CHARTER_V1).html
-    assert html.count('class="clause-link"') == 4
+    assert html.count('class="clause-label clause-link"') == 4
     assert 'href="#zhang-1"' not in html
 
 

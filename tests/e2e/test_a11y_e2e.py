@@ -182,7 +182,8 @@ def test_print_button_prints_and_paper_shows_the_address_and_date(seeded, new_co
     expect(footer).to_contain_text(f"本页网址：http://testserver{url}")
     expect(footer).to_contain_text(re.compile(r"打印日期：\d{4}年\d{1,2}月\d{1,2}日"))
     expect(page.locator(".a11y-toolbar")).to_be_hidden()
-    expect(box).to_be_hidden()
+    expect(box.get_by_role("button", name="打印本页")).to_be_hidden()
+    expect(box.get_by_role("img", name="本页网址的二维码")).to_be_visible()  # a reader of the paper scans it
 
     phone = new_context(width=PHONE, height=844).new_page()
     phone.goto(url)

@@ -43,8 +43,8 @@ def test_visitor_navigates_the_charter_and_compares_two_versions(seeded, page):
     expect(article).to_be_in_viewport()
     expect(article).to_contain_text("本协会的注册资金为 12万元人民币")
     # 第七条 began inside 第六条's paragraph; it has its own anchor and link.
-    expect(page.locator("#tiao-7")).to_have_text(re.compile(r"^第七条¶\s+协会的业务范围是"))
-    # Its ¶ link leads to it and copies the full address.
+    expect(page.locator("#tiao-7")).to_have_text(re.compile(r"^第七条\s+协会的业务范围是"))
+    # Its label is the link: it leads to it and copies the full address.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.locator("#tiao-7 .clause-link").click()
     expect(page).to_have_url(re.compile(r"/about/charter/#tiao-7$"))

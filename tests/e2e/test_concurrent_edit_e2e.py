@@ -43,6 +43,9 @@ def test_the_second_save_of_a_stale_form_is_refused_and_keeps_the_input(new_cont
     expect(errors).to_contain_text("标题：原来的标题 → 张三改的标题")
     expect(first.locator("#id_title")).to_have_value("我改的标题")
     expect(first.locator("#id_publisher")).to_have_value("我填的发布人")
+    # One clear choice: the refusal, with the text kept; no second offer to restore the same text.
+    expect(first.locator("form[data-unsaved-guard=on]")).to_have_count(1)
+    expect(first.locator(".hnda-unsaved-banner")).to_have_count(0)
     screenshot(first, "admin-stale-form-refused")
     article.refresh_from_db()
     assert article.title == "张三改的标题"

@@ -23,7 +23,8 @@ def facet_option(page, label):
 
 def test_visitor_filters_by_city_and_level_then_reads_a_member_and_its_news(seeded, page, screenshot):
     page.goto("/")
-    expect(page.locator("section[aria-labelledby=home-members]")).to_contain_text("现有会员单位 3 家，分布在 2 个市州")
+    panel = page.locator("section[aria-labelledby=home-members]")
+    expect(panel).to_contain_text("本网站已收录会员单位 3 家，分布在 2 个市州")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="会员单位").click()
     expect(page).to_have_url(re.compile(r"/members/$"))
     expect(page.locator("h1")).to_have_text("会员单位")

@@ -40,11 +40,10 @@ def portal(seeded):
     from hnda_site.models import FriendlyLink
     from news.models import Article, Category
 
-    categories = [
-        Category.objects.get(slug="park-express"),
-        Category.objects.create(name="通知公告", english_name="NOTICES", slug="notices", order=0, home_position=0),
-        Category.objects.create(name="政策法规", english_name="POLICIES", slug="policies", order=2, home_position=2),
-    ]
+    # The seed's 通知公告 (first here) and 政策法规 (last), with the seed's 园区快讯 between them.
+    Category.objects.filter(slug="notices").update(order=0, home_position=0)
+    Category.objects.filter(slug="policies").update(order=2, home_position=2)
+    categories = [Category.objects.get(slug=slug) for slug in ("park-express", "notices", "policies")]
     now = timezone.now()
     number = 0
     for category in categories:

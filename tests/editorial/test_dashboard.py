@@ -1,5 +1,6 @@
 """The 内容检查 panel on the admin index and ``manage.py check_links`` (issue 8)."""
 
+import re
 from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -154,3 +155,18 @@ def test_the_dashboard_shows_only_what_the_staff_member_may_change(client, djang
     content = client.get(reverse("admin:index")).content.decode()
     assert "缺资料的园区" in content
     assert "政策法规" not in content
+
+
+def test_the_incomplete_members_list_is_capped_with_counts_and_a_link(staff_client, db):
+    """Issue 26, item 13: with the real list (about 130) the dashboard gives counts, the first few and
+    a link to the filtered member list, not 130 lines."""
+    for number in range(25):
+        Member.objects.create(name=f"园区{number:02d}", city="changsha", kind="other", website="https://a.example/")
+    content = staff_client.get("/admin/").content.decode()
+    assert "资料不全的会员单位（25 家）" in content
+    assert "缺标志 25 家，缺网址 0 家，缺简介 25 家。" in content
+    assert len(re.findall(r">园区\d\d</a>", content)) == 10
+    assert "园区09" in content and "园区10" not in content
+    assert '<a href="/admin/members/member/?details=incomplete">查看全部 25 家</a>' in content
+    listed = staff_client.get("/admin/members/member/?details=incomplete").content.decode()
+    assert "25 个" in listed or "25 条" in listed or "园区24" in listed

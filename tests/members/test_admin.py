@@ -166,3 +166,15 @@ def test_admin_actions_show_and_hide_members(staff_client, zones):
     assert not Member.objects.active().filter(pk=zones["zz_park"].pk).exists()
     staff_client.post(changelist, {"action": "show_on_site", "_selected_action": [zones["hidden"].pk]})
     assert Member.objects.active().filter(pk=zones["hidden"].pk).exists()
+
+
+def test_the_import_preview_shows_a_changed_role_as_old_then_new(staff_client, db):
+    """Issue 26, item 13: 协会职务 (a choice) changes whole, 会员单位 → 会长单位, not character by character."""
+    Member.objects.create(name="长沙高新技术产业开发区", short_name="长沙高新区", city="changsha", kind="high_tech")
+    header = SAMPLE_CSV.read_text(encoding="utf-8-sig").splitlines()[0]
+    row = "长沙高新技术产业开发区,长沙高新区,长沙市,国家级,高新技术产业开发区,会长单位,,,,0,是"
+    preview = admin_import(staff_client, "members.csv", f"{header}\n{row}\n".encode())
+    content = preview.content.decode()
+    old, new = '<del style="background:#ffe6e6;">会员单位</del>', '<ins style="background:#e6ffe6;">会长单位</ins>'
+    assert f"{old} → {new}" in content
+    assert '<del style="background:#ffe6e6;">员</del>' not in content

@@ -104,3 +104,12 @@ def test_imported_formula_like_text_is_stored_as_text(staff_client, db):
     staff_client.post(reverse("admin:members_member_process_import"), fields)
     member = Member.objects.get()
     assert (member.name, member.short_name, member.address) == (DDE, AT_SUM, HYPERLINK)
+
+
+def test_xlsx_export_names_its_sheet_and_fits_its_columns(staff_client, db):
+    """Issue 26, item 13: the sheet is 「会员单位」, not Sheet1, and columns are as wide as their text."""
+    Member.objects.create(name="湖南长沙高新技术产业开发区", city=Member.City.CHANGSHA, kind=Member.Kind.HIGH_TECH)
+    sheet = openpyxl.load_workbook(io.BytesIO(export(staff_client, "1"))).active
+    assert sheet.title == "会员单位"
+    assert sheet.column_dimensions["A"].width >= 2 * len("湖南长沙高新技术产业开发区")
+    assert all(dimension.width <= 60 for dimension in sheet.column_dimensions.values())

@@ -358,10 +358,10 @@ def test_sitemaps_list_the_directory_and_shown_members_only(zones):
 
 def test_home_shows_the_member_count_from_the_data(client, zones):
     content = client.get("/").content.decode()
-    assert "现有会员单位 <strong>5</strong> 家，分布在 4 个市州。" in content
+    assert "本网站已收录会员单位 <strong>5</strong> 家，分布在 4 个市州。" in content
     assert f'<a class="panel__more" href="{reverse("members:list")}">会员名录 ›</a>' in content
     Member.objects.filter(pk=zones["zz_park"].pk).update(active=False)
-    assert "现有会员单位 <strong>4</strong> 家，分布在 3 个市州。" in client.get("/").content.decode()
+    assert "本网站已收录会员单位 <strong>4</strong> 家，分布在 3 个市州。" in client.get("/").content.decode()
 
 
 def test_home_panel_takes_one_query(zones, django_assert_num_queries):

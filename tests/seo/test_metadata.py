@@ -87,7 +87,7 @@ def test_article_metadata_is_absolute_and_describes_a_news_article(client, artic
     assert [(c["position"], c["name"], c["item"]) for c in crumbs] == [
         (1, "首页", f"{SITE_URL}/"),
         (2, "园区快讯", f"{SITE_URL}/news/park-express/"),
-        (3, "正文", url),
+        (3, "长沙高新区入选试点", url),  # the title, where the visible trail says 正文
     ]
 
 
