@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from attachments.admin import AttachmentsAdminMixin
 from hnda_site.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
 from hnda_site.richtext import text_blocks
 
@@ -31,7 +32,8 @@ class DocumentVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(StaffEditAdmin):
+class DocumentAdmin(AttachmentsAdminMixin, StaffEditAdmin):
+    attachment_parent_field = "document"
     list_display = [
         "title",
         "current_version",

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "news",
     "association",
     "members",
+    "attachments",
+    "imagelibrary",
 ]
 
 MIDDLEWARE = [
@@ -160,10 +162,10 @@ else:
 # invalidates every page on every server. Another app whose models show on public
 # pages must be listed here (or call hnda_site.pagecache.invalidate()).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
+PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site", "attachments", "imagelibrary"]
 # Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
 PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/", "/files/"]
 # Per worker process.
 PAGE_CACHE_MAX_ENTRIES = 2000
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
@@ -227,6 +229,13 @@ elif STORAGE_BACKEND != "local":
 # serves MEDIA_ROOT from the reverse proxy or object storage (README.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Attachments (attachments/): the largest file staff may attach, and the bounds of reading
+# PDF/DOCX/XLSX text for search (attachments/extraction.py, run by manage.py extract_attachment_text).
+ATTACHMENT_MAX_BYTES = int(float(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024)
+ATTACHMENT_EXTRACT_TIMEOUT = int(os.environ.get("ATTACHMENT_EXTRACT_TIMEOUT", "30"))
+ATTACHMENT_EXTRACT_MEMORY_MB = int(os.environ.get("ATTACHMENT_EXTRACT_MEMORY_MB", "768"))
+ATTACHMENT_EXTRACT_MAX_PAGES = 300
+ATTACHMENT_EXTRACT_MAX_CHARS = 200_000
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- Security ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from attachments.admin import AttachmentsAdminMixin
 from hnda_site.admin_mixins import StaffEditAdmin, save_each, save_each_action
 from hnda_site.changes import chinese_date
 from hnda_site.models import SiteSettings
@@ -41,7 +42,8 @@ class EnglishEditionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(StaffEditAdmin):
+class ArticleAdmin(AttachmentsAdminMixin, StaffEditAdmin):
+    attachment_parent_field = "article"
     list_display = [
         "title",
         "category",
