@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
+from attachments.search import attachment_hits
 from association.models import Document, DocumentVersion
 from members.models import Member
 from news.models import Article, Category
@@ -76,6 +77,7 @@ class SearchResult:
     snippet: str
     details: str = ""
     published_at: object = None
+    attachment: tuple | None = None  # (name, excerpt) of the attachment holding the words
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ class SearchView(TemplateView):
             news_page = self._counted_page(articles)
             news_count = news_page.paginator.count
             rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)
-            news = [_article_result(article, query) for article in rows]
+            in_attachments = attachment_hits([article.pk for article in rows], query)
+            news = [_article_result(article, query, in_attachments.get(article.pk)) for article in rows]
         else:
             news_count = articles.count()
         counts = {"news": news_count, "documents": len(versions), "members": member_count}
@@ -207,13 +210,15 @@ def _in_order(queryset, pks):
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def _article_result(article, query):
+def _article_result(article, query, attachment=None):
+    """``attachment``: (name, excerpt) where the words are in one of its attachments (附件：会议通知.pdf)."""
     return SearchResult(
         url=article.get_absolute_url(),
         title=fulltext.highlight(article.local_title, query),
         snippet=fulltext.snippet(article.local_body, query),
         details=article.category.local_name,
         published_at=article.published_at,
+        attachment=attachment,
     )
 
 
