@@ -10,6 +10,7 @@ broken, encrypted or too slow file keeps its status (shown in the admin) and add
 """
 
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from .models import EXTRACTABLE, Attachment
 
 def _limits():
     memory = settings.ATTACHMENT_EXTRACT_MEMORY_MB * 1024 * 1024
-    cpu = settings.ATTACHMENT_EXTRACT_TIMEOUT
+    cpu = max(1, math.ceil(settings.ATTACHMENT_EXTRACT_TIMEOUT))
 
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))

@@ -140,12 +140,12 @@ class Attachment(models.Model):
         if not self.title.strip():
             self.title = os.path.splitext(self.original_name)[0][:200]
         super().save(*args, **kwargs)
-        transaction.on_commit(self.refresh_parent_index)
+        self.refresh_parent_index()
 
     def delete(self, *args, **kwargs):
         name, storage = self.file.name, self.file.storage
         result = super().delete(*args, **kwargs)
-        transaction.on_commit(self.refresh_parent_index)
+        self.refresh_parent_index()
         if name:
             transaction.on_commit(lambda: storage.delete(name))
         return result
