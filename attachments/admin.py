@@ -49,8 +49,7 @@ class AttachmentInline(admin.TabularInline):
         if not attachment.pk:
             return "—"
         return format_html(
-            '{} · {} <a href="{}">下载</a>', attachment.kind_label, attachment.size_label,
-            attachment.get_absolute_url()
+            '{} · {} <a href="{}">下载</a>', attachment.kind_label, attachment.size_label, attachment.get_absolute_url()
         )
 
     @admin.display(description="搜索索引")
@@ -59,7 +58,9 @@ class AttachmentInline(admin.TabularInline):
             return "—"
         label = attachment.get_text_status_display()
         if attachment.text_status in {
-            Attachment.TextStatus.BROKEN, Attachment.TextStatus.ENCRYPTED, Attachment.TextStatus.TIMEOUT
+            Attachment.TextStatus.BROKEN,
+            Attachment.TextStatus.ENCRYPTED,
+            Attachment.TextStatus.TIMEOUT,
         }:
             return format_html('<strong class="errornote-inline">⚠ {}</strong> {}', label, attachment.text_note)
         return label

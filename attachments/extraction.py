@@ -48,7 +48,7 @@ def extract_bytes(kind, data):
             input=data,
             capture_output=True,
             timeout=settings.ATTACHMENT_EXTRACT_TIMEOUT,
-            preexec_fn=_limits(),  # noqa: PLW1509 - the limits must be set in the child before it parses
+            preexec_fn=_limits(),
             cwd=settings.BASE_DIR,
             check=False,
         )

@@ -133,8 +133,12 @@ def inspect(file, name=""):
     if mime == "application/zip" or head.startswith(b"PK\x03\x04"):
         return _zip(file)
     what = _describe(head, guess)
-    refuse("不允许的文件类型（%(what)s）：附件只能是 %(allowed)s，以文件内容为准，与文件名无关。", "type", what=what,
-           allowed=ALLOWED)
+    refuse(
+        "不允许的文件类型（%(what)s）：附件只能是 %(allowed)s，以文件内容为准，与文件名无关。",
+        "type",
+        what=what,
+        allowed=ALLOWED,
+    )
 
 
 def _describe(head, guess):
@@ -174,8 +178,12 @@ def _zip(file):
         refuse("压缩文件已损坏，无法打开。", "broken_zip")
     bomb = "这个压缩文件解压后过大或层层嵌套（疑似“压缩炸弹”），不能作为附件。"
     if len(entries) > ZIP_MAX_ENTRIES:
-        refuse("压缩文件里的文件太多（%(count)s 个，最多 %(limit)s 个）。", "zip_entries", count=len(entries),
-               limit=ZIP_MAX_ENTRIES)
+        refuse(
+            "压缩文件里的文件太多（%(count)s 个，最多 %(limit)s 个）。",
+            "zip_entries",
+            count=len(entries),
+            limit=ZIP_MAX_ENTRIES,
+        )
     unpacked = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries) or 1
     if unpacked > ZIP_MAX_UNPACKED or (unpacked > ZIP_RATIO_FLOOR and unpacked / packed > ZIP_MAX_RATIO):

@@ -67,9 +67,9 @@ class AttachmentQuerySet(models.QuerySet):
         return self.annotate(dated=Coalesce("article__published_at", Subquery(current.values("published_at")[:1])))
 
     def for_listing(self):
-        return self.select_related("article__category", "document").defer("text", "article__body",
-                                                                            "article__body_en",
-                                                                            "article__search_tokens")
+        return self.select_related("article__category", "document").defer(
+            "text", "article__body", "article__body_en", "article__search_tokens"
+        )
 
 
 class Attachment(models.Model):
@@ -142,6 +142,9 @@ class Attachment(models.Model):
         super().save(*args, **kwargs)
         self.refresh_parent_index()
 
+    def get_absolute_url(self):
+        return reverse("attachments:download", args=[self.pk])
+
     def delete(self, *args, **kwargs):
         name, storage = self.file.name, self.file.storage
         result = super().delete(*args, **kwargs)
@@ -149,9 +152,6 @@ class Attachment(models.Model):
         if name:
             transaction.on_commit(lambda: storage.delete(name))
         return result
-
-    def get_absolute_url(self):
-        return reverse("attachments:download", args=[self.pk])
 
     @property
     def parent(self):
@@ -202,8 +202,7 @@ class Attachment(models.Model):
 
 def texts_for_index(article_id):
     """(names, texts) of an article's attachments for its search tokens; texts only of extracted files."""
-    rows = Attachment.objects.filter(article_id=article_id).values_list("title", "original_name", "text",
-                                                                          "text_status")
+    rows = Attachment.objects.filter(article_id=article_id).values_list("title", "original_name", "text", "text_status")
     names = [f"{title} {original}" for title, original, _, _ in rows]
     texts = [text for _, _, text, status in rows if status == Attachment.TextStatus.DONE and text]
     return names, texts

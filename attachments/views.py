@@ -3,10 +3,10 @@
 from urllib.parse import quote
 
 from django.core.paginator import InvalidPage, Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -125,11 +125,10 @@ class DownloadCenterView(TemplateView):
             categories=categories,
             section=section,
             kind_group=kind_group,
-            kind_groups=[(key, label) for key, label in GROUP_LABELS.items()],
+            kind_groups=list(GROUP_LABELS.items()),
             year=year,
             years=years,
             query=query,
             nav_section="downloads",
             **kwargs,
         )
-

@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 
-from attachments.models import Attachment
 from association.models import Document, DocumentVersion
+from attachments.models import Attachment
 from members.models import Member
 from news.models import Article, Category
 

@@ -6,8 +6,8 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from attachments.views import DownloadCenterView
 from association.sitemaps import DocumentHistorySitemap, DocumentSitemap, OldVersionSitemap
+from attachments.views import DownloadCenterView
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from attachments.search import attachment_hits
 from association.models import Document, DocumentVersion
+from attachments.search import attachment_hits
 from members.models import Member
 from news.models import Article, Category
 

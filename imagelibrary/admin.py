@@ -9,8 +9,7 @@ from .models import ImageInUse, LibraryImage
 
 def thumbnail(image, size=80):
     return format_html(
-        '<img src="{}" alt="{}" class="library-thumb" width="{}" loading="lazy">', image.image.url, image.alt_text,
-        size
+        '<img src="{}" alt="{}" class="library-thumb" width="{}" loading="lazy">', image.image.url, image.alt_text, size
     )
 
 
@@ -69,8 +68,9 @@ class LibraryImageAdmin(admin.ModelAdmin):
         usages = image.usages() if image.pk else []
         if not usages:
             return "（暂无）"
-        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>',
-                                                           ((url, label) for label, url in usages)))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', ((url, label) for label, url in usages))
+        )
 
     def chooser_url(self):
         return reverse("imagelibrary:choose")

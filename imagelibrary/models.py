@@ -47,7 +47,11 @@ class LibraryImageQuerySet(models.QuerySet):
 class LibraryImage(models.Model):
     title = models.CharField("名称", max_length=200, help_text="便于在图片库中查找，例如：2024年年会合影。")
     image = models.ImageField(
-        "图片", upload_to=library_name, width_field="width", height_field="height", max_length=200,
+        "图片",
+        upload_to=library_name,
+        width_field="width",
+        height_field="height",
+        max_length=200,
         help_text="JPG、PNG、GIF 或 WebP；上传时自动去除位置等隐藏信息。",
     )
     alt = models.CharField(
@@ -82,16 +86,19 @@ class LibraryImage(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        if not self.decorative and not self.alt.strip():
-            raise ValidationError({"alt": "请填写替代文字（描述图片内容），或勾选“装饰性图片”。"})
-
     def save(self, *args, **kwargs):
         if self.decorative:
             self.alt = ""
         if self.image and not self.image._committed:
             self.image = images.reencode(self.image.file)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.image.url
+
+    def clean(self):
+        if not self.decorative and not self.alt.strip():
+            raise ValidationError({"alt": "请填写替代文字（描述图片内容），或勾选“装饰性图片”。"})
 
     def delete(self, *args, **kwargs):
         usages = self.usages()
@@ -102,9 +109,6 @@ class LibraryImage(models.Model):
         if name:
             storage.delete(name)
         return result
-
-    def get_absolute_url(self):
-        return self.image.url
 
     @property
     def alt_text(self):
@@ -121,8 +125,9 @@ class LibraryImage(models.Model):
             found.append((f"文章：{article.title}", reverse("admin:news_article_change", args=[article.pk])))
         versions = DocumentVersion.objects.filter(Q(body__contains=name) | Q(body_en__contains=name))
         for version in versions.select_related("document").only("id", "number", "status", "document__title"):
-            found.append((f"协会文件：{version}", reverse("admin:association_documentversion_change",
-                                                         args=[version.pk])))
+            found.append(
+                (f"协会文件：{version}", reverse("admin:association_documentversion_change", args=[version.pk]))
+            )
         members = Member.objects.filter(Q(introduction__contains=name) | Q(introduction_en__contains=name))
         for member in members.only("id", "name"):
             found.append((f"会员单位：{member.name}", reverse("admin:members_member_change", args=[member.pk])))

@@ -150,6 +150,11 @@ def image_bytes(fmt="PNG", size=(40, 30), color=(200, 30, 30)):
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
-PE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + (
-    b"\x00" * 64
-) + b"PE\x00\x00" + b"\x00" * 200
+PE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 44
+    + b"\x80\x00\x00\x00"
+    + (b"\x00" * 64)
+    + b"PE\x00\x00"
+    + b"\x00" * 200
+)

@@ -15,7 +15,7 @@ def with_inlines(response, **changes):
     data = form_data(response)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
         for form in formset.forms:
             for name in form.fields:
@@ -33,7 +33,7 @@ def change_url(article):
 def test_staff_attach_two_files_at_once(staff_client, make_article):
     article = make_article("关于召开年会的通知")
     response = staff_client.get(change_url(article))
-    assert 'multiple' in response.content.decode()  # <input type=file multiple>
+    assert "multiple" in response.content.decode()  # <input type=file multiple>
     data = with_inlines(response)
     data["new_attachments"] = [
         files.upload("会议通知.pdf", files.pdf_bytes()),

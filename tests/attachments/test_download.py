@@ -38,7 +38,7 @@ def test_a_public_attachment_downloads_with_its_chinese_name_and_safe_headers(cl
 
 
 def test_an_html_file_can_never_be_stored_so_never_served_inline(make_article, attach):
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the model refuses it whatever the route
+    with pytest.raises(Exception):  # noqa: B017 - the model refuses it whatever the route
         attach(make_article(), "通知.pdf", files.HTML)
     assert not Attachment.objects.exists()
 
@@ -194,8 +194,9 @@ def test_an_attachment_needs_exactly_one_parent(make_article, live_document):
     from django.db import IntegrityError
 
     with pytest.raises(IntegrityError):
-        Attachment.objects.create(article=make_article(), document=live_document, file=files.upload("a.pdf",
-                                                                                                    files.pdf_bytes()))
+        Attachment.objects.create(
+            article=make_article(), document=live_document, file=files.upload("a.pdf", files.pdf_bytes())
+        )
 
 
 def test_history_records_attachment_changes_with_names(make_article, attach):

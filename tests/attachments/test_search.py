@@ -56,7 +56,10 @@ def test_an_attachment_s_name_is_searchable_at_once(make_article, attach):
 
 @pytest.mark.parametrize(
     ("make", "status"),
-    [(files.encrypted_pdf_bytes, Attachment.TextStatus.ENCRYPTED), (files.broken_pdf_bytes, Attachment.TextStatus.BROKEN)],
+    [
+        (files.encrypted_pdf_bytes, Attachment.TextStatus.ENCRYPTED),
+        (files.broken_pdf_bytes, Attachment.TextStatus.BROKEN),
+    ],
 )
 def test_an_encrypted_or_broken_pdf_is_stored_flagged_and_not_indexed(make_article, attach, make, status):
     article = make_article("预算", body="<p>正文</p>")
@@ -71,7 +74,7 @@ def test_an_encrypted_or_broken_pdf_is_stored_flagged_and_not_indexed(make_artic
 
 def test_extraction_is_bounded_in_time(settings):
     settings.ATTACHMENT_EXTRACT_TIMEOUT = 0.001
-    status, text, note = extract_bytes("pdf", files.pdf_bytes())
+    status, text, _ = extract_bytes("pdf", files.pdf_bytes())
     assert status == Attachment.TextStatus.TIMEOUT and text == ""
 
 

@@ -54,7 +54,9 @@ def test_the_link_check_finds_links_to_attachments_of_unpublished_articles(make_
     draft = make_article("草稿", status=Article.Status.DRAFT)
     hidden = attach(draft, "草稿附件.pdf")
     shown = attach(make_article("公开"), "公开附件.pdf")
-    make_article("引用", body=f'<p><a href="{hidden.get_absolute_url()}">a</a> <a href="{shown.get_absolute_url()}">b</a></p>')
+    make_article(
+        "引用", body=f'<p><a href="{hidden.get_absolute_url()}">a</a> <a href="{shown.get_absolute_url()}">b</a></p>'
+    )
     run = check_links()
     hrefs = [link.href for link in run.broken_links.all()]
     assert hidden.get_absolute_url() in hrefs

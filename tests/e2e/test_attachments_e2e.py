@@ -81,8 +81,9 @@ def test_staff_insert_a_library_image_with_its_description(seeded, new_context, 
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_download_centre_and_attachment_list_pass_axe_in_every_mode(seeded, new_context, screenshot, live_server,
-                                                                     width):
+def test_download_centre_and_attachment_list_pass_axe_in_every_mode(
+    seeded, new_context, screenshot, live_server, width
+):
     from attachments.models import Attachment
 
     article = notice(seeded)
@@ -95,8 +96,11 @@ def test_download_centre_and_attachment_list_pass_axe_in_every_mode(seeded, new_
         context.add_init_script(script=axe)
         context.add_cookies([{"name": k, "value": v, "url": live_server.url} for k, v in cookies.items()])
         page = context.new_page()
-        for name, url in {"downloads": "/downloads/", "downloads-en": "/en/downloads/",
-                          "article": article.get_absolute_url()}.items():
+        for name, url in {
+            "downloads": "/downloads/",
+            "downloads-en": "/en/downloads/",
+            "article": article.get_absolute_url(),
+        }.items():
             page.goto(url)
             results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
             for violation in results["violations"]:
