@@ -96,3 +96,31 @@ def test_documents_take_attachments_in_the_admin_too(staff_client, live_document
     data["new_attachments"] = [files.upload("章程.pdf", files.pdf_bytes())]
     assert staff_client.post(url, data).status_code == 302
     assert live_document.attachments.get().display_name == "章程.pdf"
+
+
+def test_the_editor_group_may_attach_files(make_article, django_user_model):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("bianji", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="编辑"))
+    client = Client()
+    client.force_login(user)
+    article = make_article("通知")
+    data = with_inlines(client.get(change_url(article)))
+    data["new_attachments"] = [files.upload("会议通知.pdf", files.pdf_bytes())]
+    assert client.post(change_url(article), data).status_code == 302
+    assert article.attachments.count() == 1
+    assert user.has_perm("imagelibrary.add_libraryimage")
+
+
+def test_staff_without_the_attachment_permission_see_no_upload_field(make_article, django_user_model):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("limited", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["change_article", "view_article"]))
+    client = Client()
+    client.force_login(user)
+    article = make_article("通知")
+    assert "new_attachments" not in client.get(change_url(article)).content.decode()
