@@ -190,7 +190,18 @@ class Attachment(models.Model):
             Attachment.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
 
     def refresh_parent_index(self):
-        """The article's search tokens include its attachments' names and text: recompute them."""
+        """The parent's search tokens include its attachments' names and text: recompute them.
+
+        For a document, every version's (the current one is searched; a published version's text never
+        changes, so its tokens are written with a plain update, as ``Document.save()`` does).
+        """
+        if self.document_id:
+            for version in DocumentVersion.objects.filter(document_id=self.document_id).select_related("document"):
+                version.refresh_search_tokens()
+                models.QuerySet.update(
+                    DocumentVersion.objects.filter(pk=version.pk), search_tokens=version.search_tokens
+                )
+            return
         if not self.article_id:
             return
         article = Article.objects.filter(pk=self.article_id).first()
@@ -200,9 +211,11 @@ class Attachment(models.Model):
         models.QuerySet.update(Article.objects.filter(pk=article.pk), search_tokens=article.search_tokens)
 
 
-def texts_for_index(article_id):
-    """(names, texts) of an article's attachments for its search tokens; texts only of extracted files."""
-    rows = Attachment.objects.filter(article_id=article_id).values_list("title", "original_name", "text", "text_status")
+def texts_for_index(article_id=None, document_id=None):
+    """(names, texts) of an article's (or a document's) attachments for its search tokens; texts only of
+    extracted files."""
+    parent = {"article_id": article_id} if article_id else {"document_id": document_id}
+    rows = Attachment.objects.filter(**parent).values_list("title", "original_name", "text", "text_status")
     names = [f"{title} {original}" for title, original, _, _ in rows]
     texts = [text for _, _, text, status in rows if status == Attachment.TextStatus.DONE and text]
     return names, texts

@@ -148,15 +148,19 @@ class SearchView(TemplateView):
             found_members = list(members.annotate(total=Window(Count("pk")))[: self.preview_count])
             member_count = found_members[0].total if found_members else 0
             member_page = None
-        news_page, news = None, []
+        news_page, rows = None, []
         if group in ("", "news"):
             news_page = self._counted_page(articles)
             news_count = news_page.paginator.count
             rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)
-            in_attachments = attachment_hits([article.pk for article in rows], query)
-            news = [_article_result(article, query, in_attachments.get(article.pk)) for article in rows]
         else:
             news_count = articles.count()
+        shown_versions = versions if group in ("", "documents") else []
+        # Where the words are in an attachment (附件：会议通知.pdf), for every result shown: one query.
+        in_articles, in_documents = attachment_hits(
+            query, [article.pk for article in rows], [version.document_id for version in shown_versions]
+        )
+        news = [_article_result(article, query, in_articles.get(article.pk)) for article in rows]
         counts = {"news": news_count, "documents": len(versions), "members": member_count}
         return {
             "groups": [SearchGroup(key, label, counts[key], unit) for key, (label, unit) in self.groups.items()],
@@ -164,7 +168,7 @@ class SearchView(TemplateView):
             "counts": counts,
             "news": news,
             "news_page": news_page,
-            "documents": [_version_result(v, query) for v in versions] if group in ("", "documents") else [],
+            "documents": [_version_result(v, query, in_documents.get(v.document_id)) for v in shown_versions],
             "members": [_member_result(m, query) for m in found_members] if group in ("", "members") else [],
             "members_page": member_page,
             "page_obj": news_page or member_page,
@@ -222,13 +226,14 @@ def _article_result(article, query, attachment=None):
     )
 
 
-def _version_result(version, query):
+def _version_result(version, query, attachment=None):
     anchor = version.section_anchor(query)
     return SearchResult(
         url=version.document.get_absolute_url() + (f"#{anchor}" if anchor else ""),
         title=fulltext.highlight(version.document.local_heading, query),
         snippet=fulltext.snippet(version.local_body, query),
         details=_("第%(number)s版") % {"number": version.number},
+        attachment=attachment,
     )
 
 

@@ -96,3 +96,11 @@ def test_a_draft_s_attachment_text_is_not_found_by_the_public(client, make_artic
     attach(article, "会议通知.docx", files.docx_bytes("机密的报送回执"))
     call_command("extract_attachment_text")
     assert "草稿通知" not in search(client, "报送回执")
+
+
+def test_a_document_s_attachments_are_searched_with_its_current_version(client, live_document, attach):
+    attach(document=live_document, name="章程释义.docx", data=files.docx_bytes("会费标准按会员大会决议执行。"))
+    call_command("extract_attachment_text")
+    page = search(client, "会费标准")
+    assert "协会章程" in page
+    assert "附件：章程释义.docx" in page and "<mark>会费标准</mark>" in page
