@@ -13,6 +13,7 @@ random name without an extension (nginx serves no such file from /media/; the do
 """
 
 import os
+import re
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
@@ -29,6 +30,7 @@ from . import filetypes
 from .filetypes import Kind
 
 EXTRACTABLE = {Kind.PDF, Kind.DOCX, Kind.XLSX}
+CHINESE = re.compile(r"[\u3400-\u9fff]")
 
 
 def random_name(instance, filename):
@@ -163,6 +165,11 @@ class Attachment(models.Model):
         stem = self.title or os.path.splitext(self.original_name)[0]
         ext = os.path.splitext(self.original_name)[1].lower().lstrip(".")
         return f"{stem}.{ext if ext == self.kind or (ext, self.kind) == ('jpeg', 'jpg') else self.kind}"
+
+    @property
+    def name_lang(self):
+        """ "zh-CN" for a name with Chinese characters (marked so on English pages), else ""."""
+        return "zh-CN" if CHINESE.search(self.display_name) else ""
 
     @property
     def kind_label(self):
