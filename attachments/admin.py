@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Max
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
 from django.forms.models import BaseInlineFormSet
@@ -63,6 +64,9 @@ class AttachmentFormSet(BaseInlineFormSet):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     formset = AttachmentFormSet
+    # A plain file input: no "currently: attachments/…" link to the stored file (downloads go through
+    # the 下载 link, which checks who may see it).
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     fields = ["order", "title", "file", "type_and_size", "download_count", "text_status_display"]
     readonly_fields = ["type_and_size", "download_count", "text_status_display"]
     extra = 0

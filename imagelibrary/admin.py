@@ -1,10 +1,9 @@
 """图片库 in the admin: thumbnails, search by name and date, deletion refused while a page shows the image."""
 
-from django.contrib import admin, messages
-from django.urls import reverse
+from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from .models import ImageInUse, LibraryImage
+from .models import LibraryImage
 
 
 def thumbnail(image, size=80):
@@ -23,6 +22,9 @@ class LibraryImageAdmin(admin.ModelAdmin):
     fields = ["image", "preview", "title", "alt", "decorative", "usage_display", "uploaded_at", "uploaded_by"]
     readonly_fields = ["preview", "usage_display", "uploaded_at", "uploaded_by"]
 
+    class Media:
+        css = {"all": ["css/admin-library.css"]}
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
@@ -35,13 +37,6 @@ class LibraryImageAdmin(admin.ModelAdmin):
             for label, url in image.usages():
                 protected.append(format_html('{}：<a href="{}">{}</a>', image.title, url, label))
         return deleted, counts, perms_needed, protected
-
-    def delete_model(self, request, obj):
-        try:
-            obj.delete()
-        except ImageInUse as error:
-            self.message_user(request, f"“{obj}”正在使用中，未删除。", messages.ERROR)
-            raise error
 
     def delete_queryset(self, request, queryset):
         for image in queryset:
@@ -71,6 +66,3 @@ class LibraryImageAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', ((url, label) for label, url in usages))
         )
-
-    def chooser_url(self):
-        return reverse("imagelibrary:choose")

@@ -1,5 +1,6 @@
 """The library chooser: a small admin page, opened in a window from the editor, that inserts an image."""
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
@@ -27,7 +28,10 @@ def choose(request):
         raise Http404("页码无效。") from error
     target = request.GET.get("target", "")
     context = {
+        **admin.site.each_context(request),
         "title": "从图片库插入图片",
+        "is_popup": True,  # a window of its own: no header, no navigation
+        "is_nav_sidebar_enabled": False,
         "page_obj": page,
         "images": page.object_list,
         "query": query,

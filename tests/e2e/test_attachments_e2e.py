@@ -17,7 +17,9 @@ def notice(seeded):
     return Article.objects.published().first()
 
 
-def test_staff_attach_two_files_to_a_notice_and_a_visitor_downloads_one(seeded, new_context, page, admin_login):
+def test_staff_attach_two_files_to_a_notice_and_a_visitor_downloads_one(
+    seeded, new_context, page, admin_login, screenshot
+):
     article = notice(seeded)
     admin_login(page)
     page.goto(f"/admin/news/article/{article.pk}/change/")
@@ -31,6 +33,7 @@ def test_staff_attach_two_files_to_a_notice_and_a_visitor_downloads_one(seeded, 
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_be_visible()
     expect(page.locator(".field-type_and_size")).to_contain_text(["PDF ·", "DOCX ·"])
+    screenshot(page, "admin-article-attachments")
 
     visitor = new_context(user_agent=BROWSER_USER_AGENT).new_page()  # headless browsers count as bots
     visitor.goto(article.get_absolute_url())
@@ -49,7 +52,7 @@ def test_staff_attach_two_files_to_a_notice_and_a_visitor_downloads_one(seeded, 
     assert Attachment.objects.get(title="会议通知").download_count == 1
 
 
-def test_staff_insert_a_library_image_with_its_description(seeded, new_context, page, admin_login):
+def test_staff_insert_a_library_image_with_its_description(seeded, new_context, page, admin_login, screenshot):
     from imagelibrary.models import LibraryImage
 
     image = LibraryImage.objects.create(
@@ -67,6 +70,7 @@ def test_staff_insert_a_library_image_with_its_description(seeded, new_context, 
         page.locator(".field-body").get_by_role("button", name="从图片库插入").click()
     chooser = popup_info.value
     expect(chooser.get_by_text("替代文字：协会会长在年会上致辞")).to_be_visible()
+    screenshot(chooser, "admin-library-chooser")
     with chooser.expect_event("close"):
         chooser.get_by_role("button", name="插入“年会合影”").click()
 
