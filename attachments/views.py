@@ -108,6 +108,8 @@ class DownloadCenterView(TemplateView):
             .distinct()
             if year
         ]
+        if year not in years:
+            year = None  # only a year that has files (no out-of-range date reaches the database)
         if year:
             attachments = attachments.filter(dated__year=year)
         for word in query.split():

@@ -64,6 +64,8 @@ def test_search_by_name(client, make_article, attach):
 def test_unknown_filters_are_ignored(client, make_article, attach):
     attach(make_article(), "会议通知.pdf")
     assert "会议通知.pdf" in page(client, section="nope", type="exe", year="abc")
+    assert "会议通知.pdf" in page(client, year="99999999")
+    assert "会议通知.pdf" in page(client, year="1800")
 
 
 @pytest.mark.parametrize("bad", ["0", "999", "abc", "-1", "99999999999999999999"])
