@@ -8,8 +8,8 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from attachments.admin import AttachmentsAdminMixin
-from hnda_site.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
-from hnda_site.richtext import text_blocks
+from editorial.admin_mixins import ConcurrentEditForm, ReadOnlyAdminMixin, StaffEditAdmin
+from richtext.text import text_blocks
 
 from .models import Document, DocumentVersion, PublishedVersionError
 

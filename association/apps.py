@@ -6,7 +6,7 @@ class AssociationConfig(AppConfig):
     verbose_name = "协会文件"
 
     def ready(self):
-        from hnda_site import pagecache
+        from pagecache import cache as pagecache
 
         from .models import DocumentVersion
 

@@ -21,11 +21,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
-from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.languages import Translated, is_english
 from hnda_site.models import EditVersioned, staff_member_field
-from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
+from richtext.text import RichTextField, html_to_text, sanitize_html
+from search import fulltext
 
 from . import outline
 
@@ -194,7 +194,7 @@ class DocumentVersionQuerySet(models.QuerySet):
         return self.annotate(latest_number=Subquery(newest.values("number")[:1]))
 
     def search(self, query):
-        """Versions matching every word of ``query`` (see hnda_site.search): best rank first.
+        """Versions matching every word of ``query`` (see search.fulltext): best rank first.
 
         Call it on ``current()`` for what the public reads; the title is the document's.
         """

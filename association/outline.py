@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from hnda_site.richtext import text_blocks
+from richtext.text import text_blocks
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -1,6 +1,6 @@
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 
-from hnda_site.sitemaps import SiteSitemap
+from seo.sitemaps import SiteSitemap
 
 from .models import Document, DocumentVersion
 

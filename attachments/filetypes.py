@@ -11,7 +11,7 @@ and each family is then looked into:
 - ZIP: bombs are refused (too many entries, too much unpacked data, a high ratio, an archive
   inside); a ZIP with ``[Content_Types].xml`` is an OOXML file and must be a plain Word or
   Excel document: macro-enabled content types (docm, xlsm) and ``vbaProject.bin`` are refused.
-- Images: Pillow must read the header, within the site's pixel limit (``hnda_site.images``).
+- Images: Pillow must read the header, within the site's pixel limit (``richtext.images``).
 
 Everything else (HTML or SVG named .pdf, executables, scripts) is refused.
 """
@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 
-from hnda_site import images
+from richtext import images
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

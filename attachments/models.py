@@ -191,7 +191,7 @@ class Attachment(models.Model):
 
         Quiet for the page cache: no public page shows the count.
         """
-        from hnda_site import pagecache
+        from pagecache import cache as pagecache
 
         with pagecache.quiet():
             Attachment.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)

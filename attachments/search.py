@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from hnda_site import search as fulltext
+from search import fulltext
 
 from .models import Attachment
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from hnda_site.admin_mixins import ReadOnlyAdminMixin
+from editorial.admin_mixins import ReadOnlyAdminMixin
 
 from .models import ChangeRecord
 

@@ -2,7 +2,7 @@
 
 django-simple-history keeps a full copy of a record at each save, in one table per model.
 This listing indexes those copies in one place, with the changed fields already put in
-words (``hnda_site.changes``), so the admin can list, filter and search them in one query.
+words (``editorial.changes``), so the admin can list, filter and search them in one query.
 """
 
 from django.conf import settings

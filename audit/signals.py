@@ -2,7 +2,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
-from hnda_site.changes import describe_changes
+from editorial.changes import describe_changes
 
 from .models import ChangeRecord
 

@@ -124,9 +124,9 @@ def task_create_content(count, body_kb):
     from django.utils import timezone
 
     from association.models import Document, DocumentVersion
-    from hnda_site.richtext import summarize
     from members.models import Member
     from news.models import Article, Category
+    from richtext.text import summarize
 
     rng = random.Random(20201218)  # same content on every run
     category = Category.objects.get(slug="park-express")
@@ -178,7 +178,7 @@ def task_count_queries(paths):
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from hnda_site import pagecache
+    from pagecache import cache as pagecache
 
     client = Client(SERVER_NAME="127.0.0.1", HTTP_USER_AGENT=BROWSER_USER_AGENT)
 

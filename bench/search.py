@@ -110,9 +110,9 @@ def task_generate(articles, body_kb, members):
     from django.db import connection
     from django.utils import timezone
 
-    from hnda_site import search
     from members.models import Member
     from news.models import Article, Category
+    from search import fulltext as search
 
     rng = random.Random(20201218)
     category = Category.objects.get(slug="park-express")
@@ -195,8 +195,8 @@ def task_count_queries(paths):
 
 def task_explain(query):
     """The database's plan for the article search (does it use the index?)."""
-    from hnda_site.search import index_scans
     from news.models import Article
+    from search.fulltext import index_scans
 
     rows = Article.objects.published().search(query).values_list("pk", flat=True)[:20]
     with index_scans():  # as the search page runs it

@@ -3,8 +3,9 @@ from django.utils import translation
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
+from pagecache import cache as pagecache
+
 from . import languages as site_languages
-from . import pagecache
 from .models import FriendlyLink, SiteSettings
 from .preferences import ReadingPreferences
 

@@ -1,16 +1,10 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .languages import Translated
-
-# A preview not confirmed within a day is removed (importstorage.py).
-PENDING_IMPORT_LIFETIME = timedelta(days=1)
 
 
 def staff_member_field(verbose_name):
@@ -30,7 +24,7 @@ class EditVersioned(models.Model):
     """A record staff edit in the admin: every save adds one to ``edit_version``.
 
     The admin form carries the number it was opened with; a save from a form whose number is
-    no longer the stored one is refused (see ``hnda_site.admin_mixins.ConcurrentEditForm``).
+    no longer the stored one is refused (see ``editorial.admin_mixins.ConcurrentEditForm``).
     Bulk actions and imports save each record, so they move the number on too.
     """
 
@@ -125,7 +119,7 @@ class SiteSettings(EditVersioned):
     def current(cls):
         """The settings record as pages show it: kept per process, read again after any change, on every
         worker (``pagecache.memoize``)."""
-        from . import pagecache
+        from pagecache import cache as pagecache
 
         return pagecache.memoize("site-settings", cls.load)
 
@@ -210,80 +204,3 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return self.key
-
-
-class LinkCheck(models.Model):
-    """One run of ``manage.py check_links``: when it ran and how many internal links it followed."""
-
-    finished_at = models.DateTimeField("检查时间", default=timezone.now)
-    links_checked = models.PositiveIntegerField("检查的链接数", default=0)
-
-    class Meta:
-        ordering = ["-finished_at", "-id"]
-        verbose_name = "链接检查"
-        verbose_name_plural = "链接检查"
-
-    def __str__(self):
-        return f"链接检查 {timezone.localtime(self.finished_at):%Y-%m-%d %H:%M}"
-
-
-class BrokenLink(models.Model):
-    """An internal link in a body (article, document version, member 简介) that leads to no page."""
-
-    check_run = models.ForeignKey(LinkCheck, on_delete=models.CASCADE, related_name="broken_links")
-    source_title = models.CharField("所在页面", max_length=300)
-    source_admin_url = models.CharField("修改地址", max_length=300)
-    href = models.CharField("链接", max_length=2000)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = "失效链接"
-        verbose_name_plural = "失效链接"
-
-    def __str__(self):
-        return f"{self.source_title}: {self.href}"
-
-
-class PageCacheStamp(models.Model):
-    """The page cache's shared generation stamp: one row (see ``hnda_site.pagecache``).
-
-    Every change to content moves ``generation`` on; ``next_change_us`` is the next
-    scheduled change (e.g. a 发布时间), in microseconds since 1970, when pages change by themselves.
-    """
-
-    generation = models.BigIntegerField(default=0)
-    next_change_us = models.BigIntegerField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "页面缓存版本"
-        verbose_name_plural = "页面缓存版本"
-
-    def __str__(self):
-        return f"页面缓存版本 {self.generation}"
-
-
-class PendingImportQuerySet(models.QuerySet):
-    def expired(self, now=None):
-        """Files previewed more than a day ago and never confirmed."""
-        return self.filter(created_at__lt=(now or timezone.now()) - PENDING_IMPORT_LIFETIME)
-
-
-class PendingImport(models.Model):
-    """A spreadsheet uploaded for import, kept between its preview and its confirmation.
-
-    It lives in the database, the one store every app server shares in every supported layout,
-    so that a preview made on one server can be confirmed on another (see ``importstorage.py``).
-    """
-
-    name = models.CharField(max_length=32, unique=True)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = PendingImportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "待确认的导入文件"
-        verbose_name_plural = "待确认的导入文件"
-
-    def __str__(self):
-        return self.name

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from association.models import Document
 from news.models import Category
+from pagecache import cache as pagecache
 
-from . import pagecache
 from .languages import is_english, localized
 
 
@@ -60,7 +60,7 @@ def main_navigation(request, section=None):
         categories, documents = [], []
     else:
         section = section or section_from_url(request)
-        # Kept per process until content changes, like the site settings (hnda_site.pagecache).
+        # Kept per process until content changes, like the site settings (pagecache.cache).
         categories = pagecache.memoize("nav-categories", lambda: list(Category.objects.in_navigation()))
         documents = pagecache.memoize("nav-documents", lambda: list(Document.objects.in_navigation()))
         if is_english():

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from .models import SeedRecord
 
-SEED_MODULES = ["hnda_site.seed", "news.seed", "association.seed", "members.seed"]
+SEED_MODULES = ["hnda_site.seed", "news.seed", "association.seed", "members.seed", "memberarea.seed"]
 
 
 def seed_once(key, create):

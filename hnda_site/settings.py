@@ -61,21 +61,37 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # Capabilities, each an app of its own (README "What is where").
+    "pagecache",
+    "search",
+    "security",
+    "backups",
+    "editorial",
+    "spreadsheets",
+    "seo",
+    "richtext",
+    # The project, and the content apps.
     "hnda_site",
     "news",
     "association",
     "members",
+    # 附件 and the 下载中心; the 图片库 (README "Attachments and the image library").
     "attachments",
     "imagelibrary",
+    # 会员专区: member contacts' accounts, members-only content, 会籍 (README "Member area").
+    "memberarea",
+    # 入会申请, 在线留言, 报名/回执 (README "Public forms"); before captcha, whose widget template it replaces.
+    "webforms",
+    "captcha",
 ]
 
 MIDDLEWARE = [
     # First: a cache hit skips everything below, and a stored page keeps their headers.
-    "hnda_site.pagecache.PageCacheMiddleware",
+    "pagecache.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "hnda_site.security.AdminContentSecurityPolicyMiddleware",
+    "security.hooks.AdminContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,7 +102,7 @@ MIDDLEWARE = [
     # Audit trail: records which staff account made each change (after authentication).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "hnda_site.twofactor.TwoFactorMiddleware",
+    "security.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the Chinese lockout page.
@@ -157,21 +173,44 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Page cache (hnda_site/pagecache.py) --------------------------------------
+# --- Page cache (pagecache/cache.py) --------------------------------------
 # Anonymous pages come from memory, never stale: any write to these apps' tables
 # invalidates every page on every server. Another app whose models show on public
-# pages must be listed here (or call hnda_site.pagecache.invalidate()).
+# pages must be listed here (or call pagecache.cache.invalidate()).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site", "attachments", "imagelibrary"]
 # Cookies whose values change the rendered HTML (text size, high contrast): part of the key.
 PAGE_CACHE_VARY_COOKIES = ["fontsize", "contrast"]
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/", "/files/"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/", "/static/", "/media/"]
+# 会员专区: every page there is private (a member's session, or a login form).
+PAGE_CACHE_EXCLUDED_PATHS += ["/member-area/", "/en/member-area/"]
+# Every CAPTCHA picture is new.
+PAGE_CACHE_EXCLUDED_PATHS += ["/captcha/"]
+# Attachment downloads: streamed, and private to whoever may see them.
+PAGE_CACHE_EXCLUDED_PATHS += ["/files/"]
 # Per worker process.
 PAGE_CACHE_MAX_ENTRIES = 2000
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
 
 # Staff write long articles: a session that expires mid-article would lose work.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# --- Public forms (webforms/) -------------------------------------------------
+# Personal data in form submissions is anonymised this many days after it was sent (manage.py anonymise_form_data).
+FORM_DATA_RETENTION_DAYS = int(os.environ.get("FORM_DATA_RETENTION_DAYS", "365"))
+FORM_UPLOAD_MAX_BYTES = int(os.environ.get("FORM_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+# Submissions of one form from one address per hour, and with one phone or e-mail per day.
+FORM_LIMIT_PER_ADDRESS = int(os.environ.get("FORM_LIMIT_PER_ADDRESS", "10"))
+FORM_LIMIT_PER_CONTACT = int(os.environ.get("FORM_LIMIT_PER_CONTACT", "5"))
+# Where new applications and messages are announced (empty: the site settings' e-mail).
+FORMS_NOTIFY_EMAIL = os.environ.get("FORMS_NOTIFY_EMAIL", "")
+# The self-hosted CAPTCHA: a sum in large digits, easy for older readers, answered in 20 minutes.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-10, 10)
+CAPTCHA_TIMEOUT = 20
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -294,8 +333,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 
 # --- Rich-text editor (CKEditor 5) -------------------------------------------
-# Uploads go to our view (hnda_site.views.editor_upload): staff who may write articles, document
-# versions or members; these types, 5 MB at most, rewritten by Pillow (hnda_site.images).
+# Uploads go to our view (richtext.views.editor_upload): staff who may write articles, document
+# versions or members; these types, 5 MB at most, rewritten by Pillow (richtext.images).
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpg", "jpeg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = 5
 CKEDITOR_5_CUSTOM_CSS = "css/editor.css"
@@ -388,7 +427,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The lockout ends a fixed time after it began, which is what the lockout page promises.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "hnda_site.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "security.hooks.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Failed logins are logged (logger "axes") with the user name and address they came from.
 AXES_SENSITIVE_PARAMETERS = []
@@ -410,7 +449,7 @@ OTP_TOTP_ISSUER = "湖南省开发区协会"
 # Content-Security-Policy (django-csp). Public pages get one header for every visitor
 # (they are served from a shared cache): no nonce there. The admin may nonce the odd
 # inline element ({{ request.csp_nonce }}), and the editor's pages relax style-src-attr
-# (hnda_site/security.py says why). CSP_REPORT_ONLY=true reports instead of blocking.
+# (security/hooks.py says why). CSP_REPORT_ONLY=true reports instead of blocking.
 _CSP = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -460,8 +499,8 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
 # --- Spreadsheet import (django-import-export) --------------------------------
 # The file of a previewed import waits in the database, shared by every app server, and is
-# removed on confirmation or after a day (hnda_site/importstorage.py).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "hnda_site.importstorage.DatabaseImportStorage"
+# removed on confirmation or after a day (spreadsheets/importstorage.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "spreadsheets.importstorage.DatabaseImportStorage"
 # Limits that keep an import well inside gunicorn's 30 s timeout (README.md, "Configuration").
 IMPORT_MAX_FILE_SIZE = int(float(os.environ.get("IMPORT_MAX_FILE_MB", "2")) * 1024 * 1024)
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))

@@ -23,6 +23,6 @@ CSRF_COOKIE_SECURE = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# Page tests measure the rendering path (and its query counts); tests/test_pagecache.py
+# Page tests measure the rendering path (and its query counts); tests/pagecache/test_pagecache.py
 # switches the page cache on, and the two-worker test runs the production settings.
 PAGE_CACHE_ENABLED = False

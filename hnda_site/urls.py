@@ -10,9 +10,12 @@ from association.sitemaps import DocumentHistorySitemap, DocumentSitemap, OldVer
 from attachments.views import DownloadCenterView
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
+from richtext.views import editor_upload
+from search.views import SearchView
+from security import twofactor
+from seo.sitemaps import StaticSitemap
 
-from . import twofactor, views
-from .sitemaps import StaticSitemap
+from . import views
 
 handler500 = "hnda_site.views.server_error"
 
@@ -33,12 +36,14 @@ sitemaps = {
 # The public pages: Chinese at their own addresses (no prefix, no redirect), English under /en/.
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", SearchView.as_view(), name="search"),
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
     path("downloads/", DownloadCenterView.as_view(), name="downloads"),
+    path("member-area/", include("memberarea.urls")),
+    path("", include("webforms.urls")),
     prefix_default_language=False,
 )
 
@@ -51,13 +56,15 @@ urlpatterns += [
     path("admin/", admin.site.urls),
     path("", include("attachments.urls")),
     # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
-    path("ckeditor5/image_upload/", views.editor_upload, name="ck_editor_5_upload_file"),
+    path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("favicon.ico", views.favicon),
     path("healthz", views.health, name="health"),
+    path("captcha/", include("captcha.urls")),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 
 if settings.SERVE_MEDIA:
     # Local use only: in production the reverse proxy serves MEDIA_ROOT.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Never private/ (uploads of forms), which the web server does not serve either.
+    urlpatterns += [re_path(r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT})]

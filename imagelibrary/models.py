@@ -1,6 +1,6 @@
 """图片库: an image is uploaded once, with its description, and inserted into any body from the library.
 
-The file is re-encoded by Pillow (``hnda_site.images.reencode``: only the pixels are kept) and
+The file is re-encoded by Pillow (``richtext.images.reencode``: only the pixels are kept) and
 stored under a random name; bodies hold a plain ``<img src alt>`` pointing at it, so a page
 never depends on the library at display time. Deleting an image that a body still shows is
 refused (``ImageInUse``), and the admin lists those pages.
@@ -17,10 +17,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from association.models import DocumentVersion
-from hnda_site import images
 from hnda_site.models import staff_member_field
 from members.models import Member
 from news.models import Article
+from richtext import images
 
 
 class ImageInUse(Exception):

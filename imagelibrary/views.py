@@ -7,7 +7,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from hnda_site.richtext import may_upload_images
+from richtext.text import may_upload_images
 
 from .models import LibraryImage
 

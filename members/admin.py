@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 
-from hnda_site import spreadsheets
-from hnda_site.admin_mixins import StaffEditAdmin, save_each_action
-from hnda_site.importstorage import PendingImportGone
+from editorial.admin_mixins import StaffEditAdmin, save_each_action
+from spreadsheets import formats as spreadsheets
+from spreadsheets.importstorage import PendingImportGone
 
 from .models import Member
 from .resources import COLUMN_HELP, MemberResource, csv_bytes_as_utf8, import_template
@@ -50,7 +50,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
 
     # Import and export (django-import-export): CSV and Excel, preview before applying.
     resource_classes = [MemberResource]
-    # Read within the import limits, written with formulas neutralised (hnda_site/spreadsheets.py).
+    # Read within the import limits, written with formulas neutralised (spreadsheets/formats.py).
     formats = [spreadsheets.CSV, spreadsheets.XLSX]
     import_form_class = MemberImportForm
     export_form_class = ExportForm
@@ -128,7 +128,7 @@ class MemberAdmin(StaffEditAdmin, ImportExportModelAdmin):
         return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, error):
-        """Why the file could not be read, in Chinese (the formats in hnda_site.spreadsheets raise)."""
+        """Why the file could not be read, in Chinese (the formats in spreadsheets.formats raise)."""
         if isinstance(error, spreadsheets.ImportLimitError):
             message = str(error)
         elif isinstance(error, spreadsheets.NoDataError):

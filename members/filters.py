@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from hnda_site.search import clean_query
+from search.fulltext import clean_query
 
 from .models import Member
 

@@ -4,7 +4,7 @@ The admin's ImageField already refuses anything Pillow cannot read as an image;
 these rules add a size limit, a short list of web formats, a pixel limit, and a
 maximum of 600×600 pixels for what is stored (a logo is shown at most a few hundred
 pixels wide, and a phone should not download a 5 MB scan of it). What is stored is
-rewritten by Pillow with only the pixels (``hnda_site.images``).
+rewritten by Pillow with only the pixels (``richtext.images``).
 """
 
 from pathlib import Path
@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 
-from hnda_site import images
+from richtext import images
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 600
@@ -50,7 +50,7 @@ def shrink_logo(file, max_side=MAX_LOGO_SIDE):
     """A new logo rewritten with only its pixels, at most ``max_side`` pixels wide and high.
 
     The aspect ratio is kept and the image is turned upright (EXIF orientation); anything
-    else in the file (appended data, metadata) is dropped, see ``hnda_site.images``. JPEG,
+    else in the file (appended data, metadata) is dropped, see ``richtext.images``. JPEG,
     PNG and WebP keep their format, a GIF becomes a PNG (its first frame). None for a
     logo stored before, or one Pillow cannot decode after all (it is then kept as uploaded).
     """

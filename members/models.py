@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hnda_site import languages
-from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.languages import Translated
 from hnda_site.models import EditVersioned
-from hnda_site.richtext import RichTextField, html_to_text, sanitize_html
 from news.models import Article
+from richtext.text import RichTextField, html_to_text, sanitize_html
+from search import fulltext
 
 from .logos import shrink_logo, validate_logo_extension, validate_logo_size
 
@@ -54,7 +54,7 @@ class MemberQuerySet(models.QuerySet):
     def search(self, query):
         """Members matching every word of ``query`` in their names, 市州, type, address or introduction.
 
-        Name hits first (see hnda_site.search), then the directory's order.
+        Name hits first (see search.fulltext), then the directory's order.
         """
         return fulltext.search(self, query).order_by("search_rank", "role", "order", "name")
 

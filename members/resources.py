@@ -17,7 +17,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from hnda_site.numbers import parse_digits
-from hnda_site.spreadsheets import unescape_formula
+from spreadsheets.formats import unescape_formula
 
 from .models import Member
 

@@ -1,4 +1,4 @@
-from hnda_site.sitemaps import SiteSitemap
+from seo.sitemaps import SiteSitemap
 
 from .models import Member
 

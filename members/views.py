@@ -1,6 +1,6 @@
 from django.views.generic import DetailView, ListView
 
-from hnda_site import search as fulltext
+from search import fulltext
 
 from .filters import DirectoryFilters
 from .models import Member

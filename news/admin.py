@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from attachments.admin import AttachmentsAdminMixin
-from hnda_site.admin_mixins import StaffEditAdmin, save_each, save_each_action
-from hnda_site.changes import chinese_date
+from editorial.admin_mixins import StaffEditAdmin, save_each, save_each_action
+from editorial.changes import chinese_date
 from hnda_site.models import SiteSettings
 
 from . import viewcounter

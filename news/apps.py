@@ -6,7 +6,7 @@ class NewsConfig(AppConfig):
     verbose_name = "园区快讯"
 
     def ready(self):
-        from hnda_site import pagecache
+        from pagecache import cache as pagecache
 
         from .models import Article
 

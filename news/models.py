@@ -10,11 +10,11 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from hnda_site import languages
-from hnda_site import search as fulltext
 from hnda_site.dates import PlausibleDateValidator, plausible_range
 from hnda_site.languages import Translated
 from hnda_site.models import EditVersioned, staff_member_field
-from hnda_site.richtext import RichTextField, html_to_text, sanitize_html, summarize
+from richtext.text import RichTextField, html_to_text, sanitize_html, summarize
+from search import fulltext
 
 # Crawlers, link checkers, scripts and headless browsers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
@@ -207,7 +207,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.in_english() if languages.is_english() else self
 
     def search(self, query):
-        """Articles matching every word of ``query`` (see hnda_site.search): best rank first, then newest."""
+        """Articles matching every word of ``query`` (see search.fulltext): best rank first, then newest."""
         return fulltext.search(self, query).order_by("search_rank", "-published_at", "-id")
 
     def sharing_words_with(self, article, limit=5):

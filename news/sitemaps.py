@@ -1,7 +1,7 @@
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
-from hnda_site.sitemaps import SiteSitemap
+from seo.sitemaps import SiteSitemap
 
 from .models import Article, Category
 

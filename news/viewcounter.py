@@ -22,7 +22,8 @@ import uuid
 
 from django.db import connection, transaction
 
-from hnda_site import pagecache, redisconn
+from pagecache import cache as pagecache
+from pagecache import redisconn
 
 from .models import Article, is_bot
 

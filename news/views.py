@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from hnda_site import languages, pagecache
+from hnda_site import languages
+from pagecache import cache as pagecache
 
 from . import viewcounter
 from .models import Article, Category
@@ -42,7 +43,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("category").in_page_language()
+        articles = Article.objects.select_related("category", "registration_form").in_page_language()
         user = self.request.user
         return articles if user.is_staff and user.has_perm("news.change_article") else articles.published()
 

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
-from hnda_site import pagecache
 from hnda_site.seeding import load_all
 from news.models import Article, Category
+from pagecache import cache as pagecache
 
 BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
 

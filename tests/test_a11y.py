@@ -106,7 +106,7 @@ def test_articles_and_documents_have_a_print_button_and_a_qr_code_of_their_addre
 def test_qr_code_encodes_the_address_it_is_given():
     import segno
 
-    from hnda_site.qrcodes import qr_svg
+    from seo.qrcodes import qr_svg
 
     url = "https://www.example.org/news/1/"
     assert qr_svg(url) == qr_svg(url)

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from association.models import Document, DocumentVersion
-from hnda_site import pagecache
 from hnda_site.models import FriendlyLink
 from members.models import Member
 from news.models import Article
+from pagecache import cache as pagecache
 
 ENGLISH_BODY = "<p>The zone signed new <strong>investment</strong> agreements worth RMB 2 billion.</p>"
 

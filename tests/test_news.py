@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from hnda_site import redisconn
 from news import viewcounter
 from news.models import Article, Category, is_bot
+from pagecache import redisconn
 
 from .conftest import BROWSER_USER_AGENT
 

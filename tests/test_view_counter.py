@@ -11,9 +11,10 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from hnda_site import pagecache, redisconn
 from hnda_site.models import SiteSettings
 from news import viewcounter
+from pagecache import cache as pagecache
+from pagecache import redisconn
 
 from .conftest import BROWSER_USER_AGENT
 

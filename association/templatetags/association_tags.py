@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from hnda_site.richtext import summarize
+from richtext.text import summarize
 
 register = template.Library()
 

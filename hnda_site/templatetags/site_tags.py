@@ -37,4 +37,4 @@ def rich_text(html):
         lambda match: f"{opening}{match.group(0)}</div>",
         str(html),
     )
-    return mark_safe(wrapped)  # noqa: S308 - sanitized on save (hnda_site.richtext)
+    return mark_safe(wrapped)  # noqa: S308 - sanitized on save (richtext.text)

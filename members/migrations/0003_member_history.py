@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import hnda_site.richtext
+import richtext.text
 import members.logos
 import simple_history.models
 from django.conf import settings
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('logo', models.TextField(blank=True, help_text='JPG、PNG、GIF 或 WebP 图片，不超过 2 MB；大于 600×600 像素的图片上传后会按比例缩小。', max_length=100, validators=[django.core.validators.FileExtensionValidator(allowed_extensions=['jpg', 'jpeg', 'png', 'gif', 'webp'], message='标志只能是 JPG、PNG、GIF 或 WebP 格式的图片。'), members.logos.validate_logo_size], verbose_name='标志')),
                 ('website', models.URLField(blank=True, help_text='例如：https://www.example.gov.cn/ ，网站上在新窗口打开。', validators=[django.core.validators.URLValidator(message='请填写以 http:// 或 https:// 开头的网址。', schemes=['http', 'https'])], verbose_name='网址')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('introduction', hnda_site.richtext.RichTextField(blank=True, verbose_name='简介')),
+                ('introduction', richtext.text.RichTextField(blank=True, verbose_name='简介')),
                 ('joined_on', models.DateField(blank=True, null=True, verbose_name='入会日期')),
                 ('order', models.PositiveIntegerField(default=0, help_text='同一职务内数字小的排在前面；数字相同的按名称排列。', verbose_name='排序')),
                 ('active', models.BooleanField(default=True, help_text='取消勾选后，该单位不在网站上显示（记录仍保留）。', verbose_name='启用')),

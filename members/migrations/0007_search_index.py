@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
-from hnda_site import search
-from hnda_site.richtext import html_to_text
+from search import fulltext as search
+from richtext.text import html_to_text
 
 
 def compute_tokens(apps, schema_editor):

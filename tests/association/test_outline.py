@@ -3,7 +3,7 @@
 import pytest
 
 from association import outline
-from hnda_site.richtext import html_to_text
+from richtext.text import html_to_text
 
 from .helpers import CHARTER_V1
 

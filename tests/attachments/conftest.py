@@ -2,7 +2,7 @@ import pytest
 
 from association.models import Document, DocumentVersion
 from attachments.models import Attachment
-from tests.test_storage_s3 import s3_server, s3_storage  # noqa: F401 - fixtures for test_storage_s3.py
+from tests.richtext.test_storage_s3 import s3_server, s3_storage  # noqa: F401 - fixtures for test_storage_s3.py
 
 from . import files
 

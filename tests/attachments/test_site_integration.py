@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from attachments.models import Attachment
-from hnda_site import pagecache
-from hnda_site.links import check_links
+from editorial.links import check_links
 from imagelibrary.models import LibraryImage
 from news.models import Article
+from pagecache import cache as pagecache
 
 from . import files
 

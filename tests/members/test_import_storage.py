@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from hnda_site.importstorage import DatabaseImportStorage
-from hnda_site.models import PendingImport
 from members.models import Member
+from spreadsheets.importstorage import DatabaseImportStorage
+from spreadsheets.models import PendingImport
 
 REPO = Path(__file__).resolve().parents[2]
 HEADERS = "名称,简称,市州,级别,类型,协会职务,网址,地址,入会日期,排序,启用"

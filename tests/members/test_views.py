@@ -242,7 +242,7 @@ def test_directory_query_count_does_not_grow(client, make_member, django_assert_
     for member in members:
         member.refresh_search_tokens()  # bulk_create skips save(), which computes them
     Member.objects.bulk_create(members)
-    # On PostgreSQL a search runs in a transaction that makes it use the index (hnda_site.search.index_scans).
+    # On PostgreSQL a search runs in a transaction that makes it use the index (search.fulltext.index_scans).
     searching_on_postgres = "q" in params and connection.vendor == "postgresql"
     with django_assert_num_queries(7 + (3 if searching_on_postgres else 0)):
         response = client.get(reverse("members:list"), params)
