@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from attachments.admin import AttachmentsAdminMixin
 from editorial.admin_mixins import (
     ConcurrentEditForm,
     ReadOnlyAdminMixin,
@@ -37,7 +38,8 @@ class DocumentVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(StaffEditAdmin):
+class DocumentAdmin(AttachmentsAdminMixin, StaffEditAdmin):
+    attachment_parent_field = "document"
     list_display = [
         "title",
         "current_version",

@@ -301,12 +301,18 @@ class DocumentVersion(EditVersioned):
         return reverse("association:version", args=[self.document.slug, self.number])
 
     def refresh_search_tokens(self):
-        """Recompute ``search_tokens`` from the document's titles and the body (save() does)."""
+        """Recompute ``search_tokens`` from the document's titles and the body (save() does), and the names
+        and extracted text of the document's attachments (``attachments``)."""
+        from attachments.models import texts_for_index
+
         document = self.document if self.document_id else None
         titles = (document.title, document.full_title) if document else ()
         english_titles = (document.title_en, document.full_title_en) if document else ()
+        names, texts = texts_for_index(document_id=self.document_id) if self.document_id else ([], [])
         self.search_tokens = fulltext.index_text(
             html_to_text(sanitize_html(self.body)),
+            *names,
+            *texts,
             titles=titles,
             english=[html_to_text(sanitize_html(self.body_en))],
             english_titles=english_titles,

@@ -511,6 +511,35 @@ def check_pages_and_headers(stack, site):
         check(refused.status == 403, f"media {name} is refused", str(refused.status))
 
 
+def check_attachments(stack, site):
+    """An attachment comes only through the download view, with its headers; its stored file is 403 at /media/."""
+    script = (
+        "from django.core.files.base import ContentFile; from news.models import Article; "
+        "from attachments.models import Attachment; "
+        "a = Attachment.objects.create(article=Article.objects.published().first(), "
+        "file=ContentFile(b'%PDF-1.4\\n%%EOF\\n', name='会议通知.pdf')); print(a.pk, a.file.name)"
+    )
+    pk, stored = stack.manage("shell", "-c", script).strip().splitlines()[-1].split()
+    download = site.get(f"/files/{pk}/")
+    check(download.status == 200 and download.header("content-type") == "application/pdf", "attachment download")
+    disposition = download.header("content-disposition")
+    check(
+        disposition.startswith("attachment;") and "filename*=UTF-8''%E4%BC%9A" in disposition,
+        "attachment: Content-Disposition with the Chinese name (RFC 5987)",
+        disposition,
+    )
+    check(download.header("x-content-type-options") == "nosniff", "attachment: nosniff")
+    check("sandbox" in download.header("content-security-policy"), "attachment: sandboxed")
+    again = site.get(f"/files/{pk}/")
+    check(
+        again.header("x-micro-cache") != "HIT",
+        "attachment: never from nginx's micro-cache",
+        again.header("x-micro-cache"),
+    )
+    raw = site.get(f"/media/{stored}")
+    check(raw.status == 403, "attachment: its stored file is not served from /media/", str(raw.status))
+
+
 def login(client):
     page = client.get("/admin/login/?next=/admin/")
     fields = form_with(page.text, "username")
@@ -784,6 +813,7 @@ def main():
         log(f"nginx on https://127.0.0.1:{stack.https_port}, app servers on {stack.app_ports}")
         site = Client(stack.https_port, tls=True)
         check_pages_and_headers(stack, site)
+        check_attachments(stack, site)
         app1, app2 = check_sessions_across_servers(stack)
         check_edit_seen_by_both(stack, app1, site)
         check_import_across_servers(stack, app1, app2, site)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 
 from association.models import Document, DocumentVersion
+from attachments.models import Attachment
 from members.models import Member
 from news.models import Article, Category
 
@@ -32,6 +33,8 @@ RECORD_PAGES = {
         DocumentVersion.objects.published().filter(document__slug=slug, number=number).exists()
     ),
     "members:detail": lambda pk: Member.objects.active().filter(pk=pk).exists(),
+    # An attachment's download: a file of an unpublished article or a deleted attachment is a 404.
+    "attachments:download": lambda pk: Attachment.objects.public().filter(pk=pk).exists(),
 }
 
 
@@ -88,6 +91,18 @@ def check_links():
                 verdicts[path] = leads_nowhere(path)
             if verdicts[path]:
                 broken.append(BrokenLink(source_title=title[:300], source_admin_url=admin_url, href=href[:2000]))
+    for attachment in Attachment.objects.public().select_related("article", "document"):
+        # Every listed attachment is a link under its page: its file must still be in storage.
+        checked += 1
+        if not attachment.file or not default_storage.exists(attachment.file.name):
+            admin_name = "admin:news_article_change" if attachment.article_id else "admin:association_document_change"
+            broken.append(
+                BrokenLink(
+                    source_title=f"{attachment.parent}（附件：{attachment.display_name}）"[:300],
+                    source_admin_url=reverse(admin_name, args=[attachment.article_id or attachment.document_id]),
+                    href=attachment.get_absolute_url(),
+                )
+            )
     with transaction.atomic():
         LinkCheck.objects.all().delete()
         run = LinkCheck.objects.create(links_checked=checked)

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "news",
     "association",
     "members",
+    # 附件 and the 下载中心; the 图片库 (README "Attachments and the image library").
+    "attachments",
+    "imagelibrary",
     # 会员专区: member contacts' accounts, members-only content, 会籍 (README "Member area").
     "memberarea",
     # 入会申请, 在线留言, 报名/回执 (README "Public forms"); before captcha, whose widget template it replaces.
@@ -179,7 +182,7 @@ else:
 # invalidates every page on every server. Another app whose models show on public
 # pages must be listed here (or call pagecache.cache.invalidate()).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site"]
+PAGE_CACHE_CONTENT_APPS = ["news", "association", "members", "hnda_site", "attachments", "imagelibrary"]
 # What of the visitor's cookies changes the rendered HTML (text size, high contrast), as part of the key:
 # a function of the cookies returning "" for the default look (invalid values count as the default).
 PAGE_CACHE_VARIANT = "hnda_site.preferences.cache_variant"
@@ -188,6 +191,8 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/search/", "/en/search/", "/ckeditor5/"
 PAGE_CACHE_EXCLUDED_PATHS += ["/member-area/", "/en/member-area/"]
 # Every CAPTCHA picture is new.
 PAGE_CACHE_EXCLUDED_PATHS += ["/captcha/"]
+# Attachment downloads: streamed, and private to whoever may see them.
+PAGE_CACHE_EXCLUDED_PATHS += ["/files/"]
 # Per worker process, in bytes (pages, their headers and bookkeeping): a flood of URLs cannot grow it.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
 
@@ -267,6 +272,13 @@ elif STORAGE_BACKEND != "local":
 # serves MEDIA_ROOT from the reverse proxy or object storage (README.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Attachments (attachments/): the largest file staff may attach, and the bounds of reading
+# PDF/DOCX/XLSX text for search (attachments/extraction.py, run by manage.py extract_attachment_text).
+ATTACHMENT_MAX_BYTES = int(float(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024)
+ATTACHMENT_EXTRACT_TIMEOUT = int(os.environ.get("ATTACHMENT_EXTRACT_TIMEOUT", "30"))
+ATTACHMENT_EXTRACT_MEMORY_MB = int(os.environ.get("ATTACHMENT_EXTRACT_MEMORY_MB", "768"))
+ATTACHMENT_EXTRACT_MAX_PAGES = 300
+ATTACHMENT_EXTRACT_MAX_CHARS = 200_000
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- Security ---------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from association.sitemaps import DocumentHistorySitemap, DocumentSitemap, OldVersionSitemap
+from attachments.views import DownloadCenterView
 from members.sitemaps import MemberSitemap
 from news.sitemaps import ArticleSitemap, CategorySitemap
 from pagecache import cache as pagecache
@@ -55,6 +56,7 @@ urlpatterns = i18n_patterns(
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),
     path("members/", include("members.urls")),
+    path("downloads/", DownloadCenterView.as_view(), name="downloads"),
     path("member-area/", include("memberarea.urls")),
     path("", include("webforms.urls")),
     prefix_default_language=False,
@@ -65,7 +67,9 @@ urlpatterns += [
     # Before admin.site.urls, which would take every path under admin/.
     path("admin/2fa/", twofactor.VerifyView.as_view(), name="two_factor_verify"),
     path("admin/2fa/setup/", twofactor.SetupView.as_view(), name="two_factor_setup"),
+    path("admin/image-library/", include("imagelibrary.urls")),
     path("admin/", admin.site.urls),
+    path("", include("attachments.urls")),
     # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
     path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),
     path("sitemap.xml", pagecache.reads_query("p")(sitemap_or_index), {"sitemaps": sitemaps}, name="sitemap"),

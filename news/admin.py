@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
 
+from attachments.admin import AttachmentsAdminMixin
 from editorial.admin_mixins import StaffEditAdmin, save_each, save_each_action
 from editorial.changes import chinese_date
 from hnda_site.models import SiteSettings
@@ -44,7 +45,8 @@ class EnglishEditionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReviewableAdminMixin, StaffEditAdmin):
+class ArticleAdmin(ReviewableAdminMixin, AttachmentsAdminMixin, StaffEditAdmin):
+    attachment_parent_field = "article"
     list_display = [
         "title",
         "category",

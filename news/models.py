@@ -426,9 +426,18 @@ class Article(EditVersioned):
             )
 
     def refresh_search_tokens(self):
-        """Recompute ``search_tokens`` (save() does; bulk writers must call it before writing)."""
+        """Recompute ``search_tokens`` (save() does; bulk writers must call it before writing).
+
+        The tokens include the names of the article's attachments and the text extracted from them
+        (``attachments``): a search finds a notice by the words of its 会议通知.pdf.
+        """
+        from attachments.models import texts_for_index
+
+        names, texts = texts_for_index(self.pk) if self.pk else ([], [])
         self.search_tokens = fulltext.index_text(
             html_to_text(sanitize_html(self.body)),
+            *names,
+            *texts,
             titles=[self.title],
             english=[html_to_text(sanitize_html(self.body_en))],
             english_titles=[self.title_en],

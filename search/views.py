@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from association.models import DocumentVersion
+from attachments.search import attachment_hits
 from hnda_site.languages import is_english
 from hnda_site.pagination import page_number_or_404
 from members.models import Member
@@ -27,6 +28,7 @@ class SearchResult:
     snippet: str
     details: str = ""
     published_at: object = None
+    attachment: tuple | None = None  # (name, excerpt) of the attachment holding the words
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,17 @@ class SearchView(TemplateView):
             member_count = fulltext.bounded_count(members)
             found_members = list(members.defer("search_tokens")[: self.preview_count]) if member_count else []
             member_page = None
-        news_page, news = None, []
+        news_page, rows = None, []
         news_count = fulltext.bounded_count(articles)
         if group in ("", "news"):
             news_page = self._ranked_page(articles, query, news_count)
             rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)
-            news = [_article_result(article, query) for article in rows]
+        shown_versions = versions if group in ("", "documents") else []
+        # Where the words are in an attachment (附件：会议通知.pdf), for every result shown: one query.
+        in_articles, in_documents = attachment_hits(
+            query, [article.pk for article in rows], [version.document_id for version in shown_versions]
+        )
+        news = [_article_result(article, query, in_articles.get(article.pk)) for article in rows]
         counts = {"news": news_count, "documents": len(versions), "members": member_count}
         # Past the bound a count reads "1000+": the number shown, and whether it is a lower bound.
         shown = {key: min(count, fulltext.COUNT_BOUND) for key, count in counts.items()}
@@ -123,7 +130,7 @@ class SearchView(TemplateView):
             "counts_more": more,
             "news": news,
             "news_page": news_page,
-            "documents": [_version_result(v, query) for v in versions] if group in ("", "documents") else [],
+            "documents": [_version_result(v, query, in_documents.get(v.document_id)) for v in shown_versions],
             "members": [_member_result(m, query) for m in found_members] if group in ("", "members") else [],
             "members_page": member_page,
             "page_obj": news_page or member_page,
@@ -170,23 +177,26 @@ def _in_order(queryset, pks):
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def _article_result(article, query):
+def _article_result(article, query, attachment=None):
+    """``attachment``: (name, excerpt) where the words are in one of its attachments (附件：会议通知.pdf)."""
     return SearchResult(
         url=article.get_absolute_url(),
         title=fulltext.highlight(article.local_title, query),
         snippet=fulltext.snippet(article.local_body, query),
         details=article.category.local_name,
         published_at=article.published_at,
+        attachment=attachment,
     )
 
 
-def _version_result(version, query):
+def _version_result(version, query, attachment=None):
     anchor = version.section_anchor(query)
     return SearchResult(
         url=version.document.get_absolute_url() + (f"#{anchor}" if anchor else ""),
         title=fulltext.highlight(version.document.local_heading, query),
         snippet=fulltext.snippet(version.local_body, query),
         details=_("第%(number)s版") % {"number": version.number},
+        attachment=attachment,
     )
 
 

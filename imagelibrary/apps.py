@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImageLibraryConfig(AppConfig):
+    name = "imagelibrary"
+    verbose_name = "图片库"
