@@ -1,7 +1,10 @@
 """图片库 in the admin: thumbnails, search by name and date, deletion refused while a page shows the image."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html, format_html_join
+
+from richtext.images import ImageFormField
 
 from .models import LibraryImage
 
@@ -21,6 +24,8 @@ class LibraryImageAdmin(admin.ModelAdmin):
     list_filter = ["decorative", "uploaded_at"]
     fields = ["image", "preview", "title", "alt", "decorative", "usage_display", "uploaded_at", "uploaded_by"]
     readonly_fields = ["preview", "usage_display", "uploaded_at", "uploaded_by"]
+    # A decompression bomb gets the pixel-limit message, as in every image field of the admin.
+    formfield_overrides = {models.ImageField: {"form_class": ImageFormField}}
 
     class Media:
         css = {"all": ["css/admin-library.css"]}

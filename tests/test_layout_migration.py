@@ -114,11 +114,12 @@ def fill(old_apps):
 
 
 def snapshot():
-    """Every row of every table but django_migrations, in a comparable form."""
+    """Every row of every table but django_migrations and the database's own statistics (sqlite_stat1,
+    which ANALYZE after a restore rewrites), in a comparable form."""
     rows = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            if table == "django_migrations":
+            if table == "django_migrations" or table.startswith("sqlite_stat"):
                 continue
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our table names
             rows[table] = sorted(

@@ -2,13 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from editorial.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
+from hnda_site.numbers import parse_digits
 
 from . import services, views
 from .content import adapter_for
@@ -103,9 +104,11 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if str(object_id).isdigit():
-            return HttpResponseRedirect(reverse("admin:workflow_review_sheet", args=[object_id]))
-        return super().change_view(request, object_id, form_url, extra_context)
+        # A review is read on its 审核单; an id no review can have is a 404 (hnda_site.numbers).
+        number = parse_digits(str(object_id))
+        if number is None or not Review.objects.filter(pk=number).exists():
+            raise Http404
+        return HttpResponseRedirect(reverse("admin:workflow_review_sheet", args=[number]))
 
     @admin.display(description="状态", ordering="status")
     def state_display(self, review):
