@@ -34,3 +34,11 @@ class PageNumberMixin:
         if value != "last":
             page_number_or_404(value)
         return super().paginate_queryset(queryset, page_size)
+
+
+def page_or_404(paginator, value):
+    """The page of ``paginator`` that ``value`` (a ``?page=`` value) names, by the rule above."""
+    number = page_number_or_404(value)
+    if number > paginator.num_pages:
+        raise Http404(_("页码无效。"))
+    return paginator.page(number)

@@ -19,7 +19,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from hnda_site.numbers import parse_digits
+from hnda_site.pagination import page_or_404
 from members.models import Member
 from security.twofactor import SetupView, TokenForm, confirmed_device, is_required
 
@@ -115,11 +115,8 @@ class SectionView(MembersOnlyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         posts = MemberPost.objects.published().filter(section=self.section).only("title", "published_at")
-        number = parse_digits(self.request.GET.get("page", "1"))
-        paginator = Paginator(posts, POSTS_PER_PAGE)
-        if number is None or not 1 <= number <= paginator.num_pages:
-            raise Http404
-        context.update(section=self.section, page_obj=paginator.page(number), sections=MemberSection.objects.all())
+        page = page_or_404(Paginator(posts, POSTS_PER_PAGE), self.request.GET.get("page"))
+        context.update(section=self.section, page_obj=page, sections=MemberSection.objects.all())
         return context
 
 

@@ -5,12 +5,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from hnda_site.numbers import parse_digits
+from hnda_site.pagination import page_or_404
 from news.models import Article
 from pagecache import cache as pagecache
 
@@ -71,12 +70,8 @@ def ask(request):
 @pagecache.reads_query("page")  # every other query parameter is dropped for anonymous visitors
 def faq(request):
     """问答: questions and answers staff chose to publish (never the asker's name or contact)."""
-    number = parse_digits(request.GET.get("page", "1"))
     paginator = Paginator(Enquiry.objects.filter(published=True).order_by("-replied_at", "-pk"), FAQ_PER_PAGE)
-    if number is None or not 1 <= number <= paginator.num_pages:
-        raise Http404
-    items = paginator.page(number)
-    return render(request, "webforms/faq.html", {"page_obj": items})
+    return render(request, "webforms/faq.html", {"page_obj": page_or_404(paginator, request.GET.get("page"))})
 
 
 def privacy(request):

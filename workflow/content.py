@@ -12,8 +12,21 @@ from association.versiondiff import compare
 from news.models import Article
 from richtext.text import html_to_text
 
-# Other apps add texts to check (e.g. attachment names): callables item -> [(label, text)].
+# Other apps add texts to check: callables item -> [(label, text)].
 TEXT_SOURCES = []
+
+
+def attachment_names(item):
+    """The names of an article's or a document version's document's 附件 (as visitors read them, and as uploaded)."""
+    owner = item.document if hasattr(item, "document_id") else item
+    if owner.pk is None:
+        return []
+    return [
+        ("附件名称", f"{attachment.title} {attachment.original_name}".strip()) for attachment in owner.attachments.all()
+    ]
+
+
+TEXT_SOURCES.append(attachment_names)
 
 
 class ArticleContent:

@@ -34,11 +34,15 @@ def pdf_upload(name="入会申请表.pdf", content=b"%PDF-1.4\n1 0 obj<<>>endobj
 
 
 def docx_bytes(macro=False):
+    """A real Word document (python-docx); with ``macro``, one that also carries a VBA project."""
+    import docx
+
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-        if macro:
+    document = docx.Document()
+    document.add_paragraph("入会申请表")
+    document.save(buffer)
+    if macro:
+        with zipfile.ZipFile(buffer, "a") as archive:
             archive.writestr("word/vbaProject.bin", b"\x00macro")
     return buffer.getvalue()
 

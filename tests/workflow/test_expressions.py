@@ -120,3 +120,18 @@ def test_find_with_a_limit_keeps_the_first_hits_and_count_counts_them_all():
 
     assert len(find(pairs, "正文", text, limit=10)) == 10
     assert count(pairs, text) == 30
+
+
+@pytest.mark.django_db
+def test_a_forbidden_expression_in_an_attachment_name_blocks_submitting(workflow, draft, writer):
+    from django.core.files.base import ContentFile
+
+    from attachments.models import Attachment
+
+    Expression.objects.create(term="错误地名")
+    Attachment.objects.create(
+        article=draft, title="错误·地名参观报名表", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf"),
+        original_name="报名表.pdf", kind="pdf", size=16,
+    )  # fmt: skip
+    with pytest.raises(services.WorkflowError, match="附件名称"):
+        services.submit(draft, writer)
