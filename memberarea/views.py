@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from hnda_site.pagination import page_or_404
 from members.models import Member
-from security.twofactor import SetupView, TokenForm, confirmed_device, is_required
+from security.twofactor import SetupView, TokenForm, confirmed_device, enrolment, is_required
 
 from .forms import ChangeRequestForm, ContactLoginForm, ContactPasswordResetForm
 from .models import ChangeRequest, MemberContact, MemberPost, MemberSection, Membership, PostRead
@@ -330,22 +330,8 @@ class SecurityView(View):
         return redirect("memberarea:home")
 
     def enrol_page(self, request, form):
-        import base64
-
-        import segno
-
-        device = form.device
-        secret = base64.b32encode(device.bin_key).decode()
-        return render(
-            request,
-            "memberarea/security.html",
-            {
-                "enabled": False,
-                "form": form,
-                "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
-                "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            },
-        )
+        context = {"enabled": False, "form": form, **enrolment(form.device)}
+        return render(request, "memberarea/security.html", context)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -105,6 +105,15 @@ class TokenForm(forms.Form):
         return token
 
 
+def enrolment(device):
+    """What an enrolment page shows: the app's QR code (an SVG data URI) and its key in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return {
+        "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+
+
 def admin_page(request, template, title, **context):
     return render(request, template, {**admin.site.each_context(request), "title": title, **context})
 
@@ -176,15 +185,12 @@ class SetupView(View):
         return device or TOTPDevice.objects.create(user=user, name="身份验证器应用", confirmed=False)
 
     def enrol_page(self, request, form):
-        device = form.device
-        secret = base64.b32encode(device.bin_key).decode()
         return admin_page(
             request,
             "admin/two_factor_setup.html",
             "启用两步验证",
             form=form,
-            qr_code=segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
-            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            **enrolment(form.device),
             required=is_required(request.user),
             next=next_url(request),
         )
