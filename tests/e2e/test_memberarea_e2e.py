@@ -68,7 +68,7 @@ def test_a_member_reads_a_report_and_proposes_an_edit_that_staff_approve(
     admin_login(staff)
     staff.goto("/admin/memberarea/changerequest/")
     staff.get_by_role("link", name="长沙高新技术产业开发区").click()
-    expect(staff.locator("ins")).to_have_text("https://www.cshtz.gov.cn/")
+    expect(staff.locator("td ins")).to_have_text("https://www.cshtz.gov.cn/")
     screenshot(staff, "memberarea-admin-proposal-1280")
     staff.get_by_role("button", name="通过并发布").click()
     expect(staff.locator(".messagelist")).to_contain_text("已通过")
