@@ -342,7 +342,6 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_membe
     client.get(reverse("search"), {"q": "园区", **params})
     # a bounded count of news and of members, and one more for the words found in the results' 附件
     expected = 3 + {"": 9, "news": 9, "members": 7, "documents": 7}[params.get("type", "")]
-    expected += 3 if connection.vendor == "postgresql" else 0
     with django_assert_num_queries(expected):
         found(client, "园区", **params)
     for number in range(40):
