@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -85,27 +86,58 @@ def dump_database(target):
             copy.close()
 
 
+# Every relation of the current schema, dropped first in the restore's transaction: the backup replaces the
+# whole database, and a table or constraint the backup does not hold (a newer version's, or one named
+# otherwise before a migration) would keep ``pg_restore --clean`` from dropping what it references.
+DROP_CURRENT_SCHEMA = """
+SET client_min_messages = warning;
+DO $$
+DECLARE relation record;
+BEGIN
+    FOR relation IN
+        SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+            WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind
+        FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+        ORDER BY c.relkind = 'S'  -- tables first: a sequence of a table's column goes with its table
+    LOOP
+        EXECUTE format('DROP %s IF EXISTS %I CASCADE', relation.kind, relation.relname);
+    END LOOP;
+END $$;
+"""
+
+
 def load_database(source):
     if engine() == "postgresql":
         # Other sessions of this process would hold locks that DROP TABLE waits for.
         connection.close()
-        run(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                "--exit-on-error",
-                f"--dbname={connection.settings_dict['NAME']}",
-                str(source),
-            ]
-        )
+        with tempfile.TemporaryDirectory(prefix="hnda-restore-") as scratch:
+            # The whole script first: a dump that cannot be read stops the restore before anything changes.
+            script = Path(scratch) / "restore.sql"
+            run(["pg_restore", "--no-owner", "--exit-on-error", f"--file={script}", str(source)])
+            # One transaction: the old database stays whole if any statement fails.
+            run(
+                [
+                    "psql",
+                    "--no-psqlrc",
+                    "--quiet",
+                    "--single-transaction",
+                    "--set=ON_ERROR_STOP=1",
+                    f"--dbname={connection.settings_dict['NAME']}",
+                    f"--command={DROP_CURRENT_SCHEMA}",
+                    f"--file={script}",
+                ]
+            )
     else:
         connection.ensure_connection()
-        backup = sqlite3.connect(source)
+        backup = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
         try:
+            # A file that is not a whole database stops the restore before the live one is touched.
+            problems = [row[0] for row in backup.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise BackupError(f"The backup's database is damaged: {'; '.join(problems[:5])}")
             backup.backup(connection.connection)
+        except sqlite3.DatabaseError as error:
+            raise BackupError(f"The backup's database cannot be read: {error}") from error
         finally:
             backup.close()
 

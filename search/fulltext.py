@@ -53,6 +53,7 @@ TOKENS_FIELD = "search_tokens"
 VECTOR_COLUMN = "search_vector"  # PostgreSQL: the stored tsvector, not a model field (see install_index)
 COUNT_BOUND = 1000  # counts are exact up to here, then "1000+"
 COUNTED_ROWS = 500  # term_frequencies: a word in more rows is not counted (PostgreSQL's statistics say how many)
+COUNTED_TABLE_BYTES = 8 * 1024 * 1024  # term_frequencies: a smaller table's rows are counted, not estimated
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 
@@ -478,7 +479,8 @@ def term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
 
     PostgreSQL: the planner's statistics of the stored vector (``pg_stats``, refreshed by ANALYZE) give the
     share of the common words (in ``COUNTED_ROWS`` rows or more; their count is None); the others are
-    counted from the GIN index (a rare word: a few keys). SQLite: the FTS5 vocabulary table
+    counted from the GIN index (a rare word: a few keys), over the rows the table holds now (counted up to
+    ``COUNTED_TABLE_BYTES``, estimated from its size beyond). SQLite: the FTS5 vocabulary table
     (exact counts) over the highest key.
     """
     terms = list(dict.fromkeys(terms))
@@ -500,7 +502,12 @@ def term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
                     SELECT elem, freq FROM stats, unnest(stats.elems, stats.freqs[1:cardinality(stats.elems)])
                         AS s(elem, freq)
                 ), total AS (
-                    SELECT coalesce(nullif(greatest(reltuples, 0), 0), (SELECT max(id) FROM {quote(table)}), 0) AS n
+                    -- The rows now: a small or never analysed table is counted; a large one is estimated as
+                    -- the planner does, its rows per page at the last ANALYZE times its pages now (the
+                    -- row count alone may be stale: ANALYZE writes it outside any transaction).
+                    SELECT CASE WHEN reltuples > 0 AND relpages > 0 AND pg_relation_size(oid) > %s
+                        THEN reltuples / relpages * pg_relation_size(oid) / current_setting('block_size')::int
+                        ELSE (SELECT count(*) FROM {quote(table)}) END AS n
                     FROM pg_class WHERE oid = %s::regclass
                 )
                 SELECT t.term, known.freq,
@@ -514,6 +521,7 @@ def term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
                 [
                     table,
                     VECTOR_COLUMN,
+                    COUNTED_TABLE_BYTES,
                     quote(table),
                     COUNTED_ROWS,
                     [term.text for term in terms],

@@ -324,6 +324,23 @@ def test_related_articles_share_title_words_and_skip_the_neighbours(make_article
     assert related[2] == unrelated_latest  # then the latest, same 栏目 first
 
 
+def test_related_articles_hold_when_the_table_statistics_are_stale(make_article, notices):
+    """The statistics (PostgreSQL: pg_class.reltuples, written by ANALYZE or autovacuum outside any
+    transaction) may describe a table of one row while it now holds more: the shares of the words must
+    come from what the table holds, or every shared word looks more common than the whole table."""
+    from django.db import connection
+
+    from search.fulltext import refresh_statistics
+
+    target = make_article("长沙高新区企业创新积分制试点", days_ago=10)
+    refresh_statistics(connection, Article._meta.db_table)  # the statistics say: one article
+    close = make_article("企业创新积分制试点经验", days_ago=40, category=notices)
+    closer = make_article("长沙高新区企业创新积分制", days_ago=50)
+    for day in range(3):
+        make_article(f"岳阳新闻{day}", days_ago=60 + day)
+    assert target.related()[:2] == [closer, close]
+
+
 def test_related_falls_back_to_the_latest_of_the_same_category(make_article, notices):
     target = make_article("甲", days_ago=10)
     other_category = make_article("乙", days_ago=1, category=notices)
