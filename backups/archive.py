@@ -97,7 +97,8 @@ BEGIN
     FOR relation IN
         SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
             WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind
-        FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+        FROM pg_class c
+        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
         ORDER BY c.relkind = 'S'  -- tables first: a sequence of a table's column goes with its table
     LOOP
         EXECUTE format('DROP %s IF EXISTS %I CASCADE', relation.kind, relation.relname);
