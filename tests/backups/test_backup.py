@@ -126,8 +126,7 @@ def test_restore_replaces_tables_the_backup_does_not_hold(make_article, media, t
     folder = backup(tmp_path)
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE later_feature (id integer PRIMARY KEY, "
-            "article_id integer REFERENCES news_article (id))"
+            "CREATE TABLE later_feature (id integer PRIMARY KEY, article_id integer REFERENCES news_article (id))"
         )
     call_command("restore", str(folder), yes=True, stdout=StringIO())
     assert "later_feature" not in connection.introspection.table_names()
