@@ -95,6 +95,14 @@ class AttachmentInline(admin.TabularInline):
         return label
 
 
+class MembersOnlyAttachmentInline(AttachmentInline):
+    """A 会员专区 post's files: no search column (nothing members-only is searched)."""
+
+    fields = ["order", "title", "file", "type_and_size", "download_count"]
+    readonly_fields = ["type_and_size", "download_count"]
+    verbose_name_plural = "附件（只有登录的会员单位能下载；不进入下载中心、搜索和站点地图）"
+
+
 class AttachmentsAdminMixin:
     """Adds the 附件 inline and an “添加多个附件” field (several files at once) to a parent's admin.
 
@@ -146,11 +154,12 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "parent_display", "kind", "size_display", "download_count", "text_status", "created_at"]
     list_filter = ["kind", "text_status", "created_at"]
-    search_fields = ["title", "original_name", "article__title", "document__title"]
-    list_select_related = ["article", "document"]
+    search_fields = ["title", "original_name", "article__title", "document__title", "member_post__title"]
+    list_select_related = ["article", "document", "member_post"]
     readonly_fields = [
         "article",
         "document",
+        "member_post",
         "original_name",
         "kind",
         "size",
@@ -163,7 +172,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     fields = ["title", "order", *readonly_fields]
 
     def has_add_permission(self, request):
-        return False  # added under its article or document
+        return False  # added under its article, document or 会员专区 post
 
     @admin.display(description="所属")
     def parent_display(self, attachment):

@@ -1,11 +1,16 @@
-"""Files attached to content: an article's 附件, or an association document's.
+"""Files attached to content: an article's 附件, an association document's, or a members-only post's.
 
-One model with two foreign keys (exactly one set, a database constraint), not a generic relation:
+One model with a foreign key per kind of parent (exactly one set, a database constraint), not a generic
+relation:
 whether a file may be downloaded is whether its parent is public, and with real foreign keys that
 is one join in SQL (the 下载中心 lists every public attachment with its 栏目 and date in one query,
 and ``public()`` is a plain filter), the database keeps the references whole (deleting an article
 deletes its attachments), and the admin shows them as inlines without a content-type lookup.
 Another kind of parent is another nullable key and a clause in ``public()``.
+
+A 会员专区 post's files are never public: ``public()`` (the 下载中心, search) has no clause for them, and
+``visible_to`` lets only those who read the 会员专区 (``memberarea.access.may_read``) download them.
+Their text is not extracted: nothing members-only is searched.
 
 A file is typed by its content (``filetypes.inspect``), stored in the default storage under a
 random name without an extension (nginx serves no such file from /media/; the download view
@@ -24,7 +29,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from association.models import Document, DocumentVersion
+from memberarea.models import MemberPost
 from news.models import Article
+from security.twofactor import can_preview
 
 from . import filetypes
 from .filetypes import Kind
@@ -54,13 +61,20 @@ class AttachmentQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """What ``user`` may download: the public ones; staff who may change the parent, also the rest."""
+        """What ``user`` may download: the public ones; a 会员专区 post's, to those who read the 会员专区; the
+        rest, to staff who may preview its parent (after the second step, as for every preview)."""
+        from memberarea.access import may_read
+
         user = user or AnonymousUser()
         condition = Q(pk__in=self.public().values("pk"))
-        if user.is_staff and user.has_perm("news.change_article"):
+        if can_preview(user, "news.change_article"):
             condition |= Q(article__isnull=False)
-        if user.is_staff and user.has_perm("association.change_document"):
+        if can_preview(user, "association.change_document"):
             condition |= Q(document__isnull=False)
+        if can_preview(user, "memberarea.change_memberpost"):
+            condition |= Q(member_post__isnull=False)
+        elif may_read(user):
+            condition |= Q(member_post__in=MemberPost.objects.published())
         return self.filter(condition)
 
     def with_date(self):
@@ -88,6 +102,14 @@ class Attachment(models.Model):
     )
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name="协会文件"
+    )
+    member_post = models.ForeignKey(
+        MemberPost,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name="会员专区文章",
     )
     title = models.CharField(
         "名称", max_length=200, blank=True, help_text="访客看到的名称，例如：会议通知；留空则用文件名。"
@@ -121,10 +143,11 @@ class Attachment(models.Model):
         verbose_name_plural = "附件"
         constraints = [
             models.CheckConstraint(
-                condition=Q(article__isnull=False, document__isnull=True)
-                | Q(article__isnull=True, document__isnull=False),
+                condition=Q(article__isnull=False, document__isnull=True, member_post__isnull=True)
+                | Q(article__isnull=True, document__isnull=False, member_post__isnull=True)
+                | Q(article__isnull=True, document__isnull=True, member_post__isnull=False),
                 name="attachment_has_one_parent",
-                violation_error_message="附件必须属于一篇文章或一份协会文件（只能属于其中之一）。",
+                violation_error_message="附件必须属于一篇文章、一份协会文件或一篇会员专区文章（只能属于其中之一）。",
             ),
         ]
         indexes = [models.Index(fields=["text_status"], name="attachment_text_status_idx")]
@@ -138,7 +161,8 @@ class Attachment(models.Model):
             self.original_name = os.path.basename(self.file.name)[:255]
             self.size = self.file.size
             self.text, self.text_note = "", ""
-            self.text_status = self.TextStatus.PENDING if self.kind in EXTRACTABLE else self.TextStatus.NONE
+            extract = self.kind in EXTRACTABLE and not self.member_post_id  # members-only: never searched
+            self.text_status = self.TextStatus.PENDING if extract else self.TextStatus.NONE
         if not self.title.strip():
             self.title = os.path.splitext(self.original_name)[0][:200]
         super().save(*args, **kwargs)
@@ -157,7 +181,7 @@ class Attachment(models.Model):
 
     @property
     def parent(self):
-        return self.article if self.article_id else self.document
+        return self.article if self.article_id else self.document if self.document_id else self.member_post
 
     @property
     def display_name(self):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from association.versiondiff import char_diff
+from attachments.admin import AttachmentsAdminMixin, MembersOnlyAttachmentInline
 from editorial.admin_mixins import ReadOnlyAdminMixin, StaffEditAdmin
 from richtext.text import html_to_text
 from spreadsheets.formats import escape_formula
@@ -144,7 +145,9 @@ class MemberSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberPost)
-class MemberPostAdmin(StaffEditAdmin):
+class MemberPostAdmin(AttachmentsAdminMixin, StaffEditAdmin):
+    attachment_parent_field = "member_post"
+    attachment_inline = MembersOnlyAttachmentInline
     list_display = ["title", "section", "status", "published_at", "read_count"]
     list_filter = ["section", "status"]
     search_fields = ["title"]

@@ -21,32 +21,15 @@ from django.views.generic import TemplateView
 
 from hnda_site.pagination import page_or_404
 from members.models import Member
-from security.twofactor import SetupView, TokenForm, confirmed_device, enrolment, is_required
+from security.twofactor import SetupView, TokenForm, confirmed_device, enrolment
 
+from .access import contact_of, may_read
 from .forms import ChangeRequestForm, ContactLoginForm, ContactPasswordResetForm
 from .models import ChangeRequest, MemberContact, MemberPost, MemberSection, Membership, PostRead
 
 PENDING_SESSION_KEY = "memberarea_pending_user"
 PENDING_LIFETIME = 300  # seconds between the password and the code
 POSTS_PER_PAGE = 20
-
-
-def contact_of(user):
-    return getattr(user, "member_contact", None) if user.is_authenticated else None
-
-
-def may_read(user):
-    """Member contacts of a unit whose 会籍 is not suspended or withdrawn, and staff, read members-only pages."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        # Staff read it as they would in the admin: after the second step where they have one (or must).
-        return user.is_verified() if confirmed_device(user) else not is_required(user)
-    contact = contact_of(user)
-    if contact is None:
-        return False
-    membership = Membership.objects.filter(member_id=contact.member_id).only("status").first()
-    return membership is None or membership.status == Membership.Status.VALID
 
 
 class MembersOnlyMixin:
@@ -145,7 +128,13 @@ class PostView(MembersOnlyMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "post": self.post_object, "section": self.post_object.section}
+        post = self.post_object
+        return {
+            **super().get_context_data(**kwargs),
+            "post": post,
+            "section": post.section,
+            "attachments": post.attachments.all(),
+        }
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -15,7 +15,9 @@ PASSWORD = "Member-pass-2026"
 def make_member_site():
     from django.contrib.auth import get_user_model
 
+    from attachments.models import Attachment
     from memberarea.models import MemberContact, MemberPost, MemberSection, Membership
+    from tests.attachments import files
     from members.models import Member
 
     unit = Member.objects.create(name="长沙高新技术产业开发区", city="changsha", kind="high_tech", level="national")
@@ -29,6 +31,9 @@ def make_member_site():
         body="<p>审计结论：收支平衡，账目清楚。</p>",
         status=MemberPost.Status.PUBLISHED,
         published_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    Attachment.objects.create(
+        member_post=post, title="审计报告全文", file=files.upload("audit.pdf", files.pdf_bytes("HNDZA audit"))
     )
     return unit, post
 
@@ -58,6 +63,11 @@ def test_a_member_reads_a_report_and_proposes_an_edit_that_staff_approve(
     member.get_by_role("link", name="2026年度财务审计报告").first.click()
     expect(member.locator(".richtext")).to_contain_text("审计结论：收支平衡")
     screenshot(member, "memberarea-post-1280")
+    with member.expect_download() as download:
+        member.get_by_role("link", name="审计报告全文.pdf").click()
+    assert download.value.suggested_filename == "审计报告全文.pdf"
+    visitor.goto(member.url.replace(post.get_absolute_url(), "/downloads/"))
+    expect(visitor.get_by_text("审计报告全文")).to_have_count(0)  # never in the public 下载中心
 
     member.get_by_role("link", name="本单位信息").click()
     member.get_by_label("网址").fill("https://www.cshtz.gov.cn/")

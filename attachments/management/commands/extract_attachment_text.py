@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit, all, **options):
         if all:
-            Attachment.objects.filter(kind__in=["pdf", "docx", "xlsx"]).update(
+            # A 会员专区 post's files are never searched: their text is never extracted.
+            Attachment.objects.filter(kind__in=["pdf", "docx", "xlsx"], member_post__isnull=True).update(
                 text_status=Attachment.TextStatus.PENDING
             )
         outcome = extract_pending(limit=limit)
