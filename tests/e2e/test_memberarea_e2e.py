@@ -17,8 +17,8 @@ def make_member_site():
 
     from attachments.models import Attachment
     from memberarea.models import MemberContact, MemberPost, MemberSection, Membership
-    from tests.attachments import files
     from members.models import Member
+    from tests.attachments import files
 
     unit = Member.objects.create(name="长沙高新技术产业开发区", city="changsha", kind="high_tech", level="national")
     Membership.objects.create(member=unit, fee_years="2025, 2026")
