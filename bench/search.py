@@ -388,6 +388,9 @@ def task_scale_paths():
     from members.models import Member
     from news.models import Article, Category
     from news.views import NEWS_PER_PAGE
+    from seo.sitemaps import URLS_PER_SITEMAP
+
+    articles_per_file = URLS_PER_SITEMAP // 2  # room for each article's English address
 
     category = Category.objects.get(slug="park-express")
     count = Article.objects.published().filter(category=category).count()
@@ -396,7 +399,10 @@ def task_scale_paths():
     city = Member.objects.values_list("city", flat=True).first()
     return [
         (f"栏目第 {deep} 页 deep page", f"/news/park-express/?page={deep}"),
-        ("网站地图 sitemap", "/sitemap.xml"),
+        ("网站地图 sitemap (index)", "/sitemap.xml"),
+        ("网站地图 first articles file", "/sitemap-articles.xml"),
+        ("网站地图 last full articles file", f"/sitemap-articles.xml?p={max(1, count // articles_per_file)}"),
+        ("网站地图 members file", "/sitemap-members.xml"),
         ("RSS feed", "/news/feed/"),
         ("栏目 feed", "/news/park-express/feed/"),
         ("会员名录 members", "/members/"),

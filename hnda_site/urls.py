@@ -14,7 +14,7 @@ from pagecache import cache as pagecache
 from richtext.views import editor_upload
 from search.views import SearchView
 from security import twofactor
-from seo.sitemaps import StaticSitemap, sitemap_or_index
+from seo.sitemaps import SITEMAP_TEMPLATE, StaticSitemap, sitemap_or_index
 
 from . import views
 
@@ -73,7 +73,12 @@ urlpatterns += [
     # Our upload view in place of django-ckeditor-5's, under its URL name (the editor's widget reverses it).
     path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),
     path("sitemap.xml", pagecache.reads_query("p")(sitemap_or_index), {"sitemaps": sitemaps}, name="sitemap"),
-    path("sitemap-<section>.xml", pagecache.reads_query("p")(sitemap), {"sitemaps": sitemaps}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml",
+        pagecache.reads_query("p")(sitemap),
+        {"sitemaps": sitemaps, "template_name": SITEMAP_TEMPLATE},
+        name="sitemap-section",
+    ),
     path("favicon.ico", views.favicon),
     path("healthz", views.health, name="health"),
     path("captcha/", include("captcha.urls")),

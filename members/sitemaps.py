@@ -5,6 +5,7 @@ from .models import Member
 
 class MemberSitemap(SiteSitemap):
     changefreq = "monthly"
+    url_name = "members:detail"
 
     def items(self):
         return Member.objects.active().only("id", "updated_at").order_by("pk")

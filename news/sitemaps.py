@@ -8,6 +8,7 @@ from .models import Article, Category
 
 class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
+    url_name = "news:detail"
 
     def items(self):
         english = ExpressionWrapper(~Q(title_en="") & ~Q(body_en=""), output_field=BooleanField())
