@@ -1,5 +1,7 @@
 import math
+import operator
 import re
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,7 +11,6 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     FloatField,
     Max,
     Min,
@@ -17,9 +18,7 @@ from django.db.models import (
     Q,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -30,6 +29,8 @@ from hnda_site.languages import Translated
 from hnda_site.models import EditVersioned, staff_member_field
 from richtext.text import RichTextField, html_to_text, sanitize_html, summarize
 from search import fulltext
+
+ARTICLE_ORDER = ("-pinned", "-published_at", "-id")  # every list of articles: pinned first, then newest
 
 # Crawlers, link checkers, scripts and headless browsers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
@@ -205,29 +206,33 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(featured=True).exclude(cover="").order_by("-published_at", "-id")
 
     def home_columns(self):
-        """The home page's 栏目 columns: [(category, [articles])], in 首页位置 order, in one query.
+        """The home page's 栏目 columns: [(category, [articles])], in 首页位置 order.
 
-        Each 栏目 shown on the home page lists its newest ``home_count`` articles (pinned first);
-        a 栏目 with no article has no column.
+        Each 栏目 shown on the home page lists its newest ``home_count`` articles (pinned first); a 栏目
+        with no article has no column. One query for the articles (the 栏目 are kept per process until
+        content changes): for each 栏目 a LIMITed list of keys walked in ``article_category_list_idx``'s
+        order, so the cost stays that of a few rows however large the archive (a window over every
+        published article took 37 ms at 10,000 articles on SQLite).
         """
-        rank = Window(
-            RowNumber(),
-            partition_by=F("category_id"),
-            order_by=[F("pinned").desc(), F("published_at").desc(), F("id").desc()],
+        from pagecache import cache as pagecache
+
+        categories = pagecache.memoize(
+            "home-categories",
+            lambda: list(Category.objects.filter(show_on_home=True).order_by("home_position", "order", "id")),
         )
-        rows = (
-            self.filter(category__show_on_home=True)
-            .for_list()
-            .annotate(rank=rank, limit=F("category__home_count"))
-            .filter(rank__lte=F("limit"))
-            .order_by("category__home_position", "category__order", "category_id", "rank")
-        )
-        columns = []
-        for article in rows:
-            if not columns or columns[-1][0].pk != article.category_id:
-                columns.append((article.category, []))
-            columns[-1][1].append(article)
-        return columns
+        if not categories:
+            return []
+        newest = [
+            Q(pk__in=self.filter(category_id=category.pk).order_by(*ARTICLE_ORDER).values("pk")[: category.home_count])
+            for category in categories
+            if category.home_count
+        ]
+        if not newest:
+            return []
+        by_category = {}
+        for article in self.filter(reduce(operator.or_, newest)).for_list().order_by(*ARTICLE_ORDER):
+            by_category.setdefault(article.category_id, []).append(article)
+        return [(category, by_category[category.pk]) for category in categories if category.pk in by_category]
 
     def in_english(self):
         """Articles with an English version (英文标题 and 英文正文): the only ones the English pages show."""
@@ -358,7 +363,7 @@ class Article(EditVersioned):
     history = HistoricalRecords(excluded_fields=["view_count", "search_tokens"])
 
     class Meta:
-        ordering = ["-pinned", "-published_at", "-id"]
+        ordering = list(ARTICLE_ORDER)
         verbose_name = "文章"
         verbose_name_plural = "文章"
         indexes = [
@@ -367,6 +372,10 @@ class Article(EditVersioned):
             # Newest first: a search for a word most articles hold reads the newest rows until a page is
             # full (a few rows), where the GIN index would list every match (see search.fulltext).
             models.Index(fields=["-published_at", "-id"], name="article_date_idx"),
+            # The 焦点图: the few featured articles, newest first, without walking the archive.
+            models.Index(
+                fields=["status", "-published_at", "-id"], condition=Q(featured=True), name="article_featured_idx"
+            ),
             # A 栏目's list in its order: a deep page's keys come from this index alone.
             models.Index(
                 fields=["category", "status", "-pinned", "-published_at", "-id"], name="article_category_list_idx"
