@@ -16,6 +16,14 @@ def excerpt(body, length=100):
 
 
 @register.filter
+def marked_segments(segments):
+    """Equal/insert/delete segments (association.versiondiff.Segment) as escaped HTML: insertions
+    in ``<ins>``, deletions in ``<del>``, unchanged text as it is."""
+    marked = (format_html(SEGMENT_FORMATS[segment.kind], segment.text) for segment in segments)
+    return format_html_join("", "{}", ((part,) for part in marked))
+
+
+@register.filter
 def marked_text(paragraph):
     """A paragraph of a comparison (association.versiondiff.ParagraphChange) as escaped HTML.
 
@@ -23,8 +31,7 @@ def marked_text(paragraph):
     is all ``<ins>``, a removed one all ``<del>``.
     """
     if paragraph.kind == "changed":
-        marked = (format_html(SEGMENT_FORMATS[segment.kind], segment.text) for segment in paragraph.segments)
-        return format_html_join("", "{}", ((part,) for part in marked))
+        return marked_segments(paragraph.segments)
     if paragraph.kind == "added":
         return format_html(SEGMENT_FORMATS["insert"], paragraph.new)
     if paragraph.kind == "removed":
