@@ -100,9 +100,12 @@ class SearchView(TemplateView):
             member_page = self._page(members_paginator)
             found_members = _in_order(Member.objects.defer("search_tokens"), member_page.object_list)
         else:
-            # A bounded count and the first few: a window count would rank and count every match.
+            # A bounded count and the first few, ranked from the index in the directory's order (name hits
+            # first): a window count, or ranking every match, would read every matching member's text.
             member_count = fulltext.bounded_count(members)
-            found_members = list(members.defer("search_tokens")[: self.preview_count]) if member_count else []
+            directory = Member.objects.active().order_by("role", "order", "sort_key", "name")
+            keys = fulltext.ranked_keys(directory, query, 0, self.preview_count) if member_count else []
+            found_members = _in_order(Member.objects.defer("search_tokens"), keys)
             member_page = None
         news_page, rows = None, []
         news_count = fulltext.bounded_count(articles)
