@@ -18,6 +18,8 @@ from news.models import Article, Category
 
 from . import fulltext
 
+MEMBERS_RANKED_TOGETHER = 200  # the members' preview: up to this many matches ranked in one query
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -100,12 +102,16 @@ class SearchView(TemplateView):
             member_page = self._page(members_paginator)
             found_members = _in_order(Member.objects.defer("search_tokens"), member_page.object_list)
         else:
-            # A bounded count and the first few, ranked from the index in the directory's order (name hits
-            # first): a window count, or ranking every match, would read every matching member's text.
+            # A bounded count and the first few (name hits first). A few matches are ranked all together;
+            # many are ranked from the index in the directory's order (ranked_keys), since ranking every
+            # one of 4,600 matches read each one's text (15 ms of a 园区 search's 39 ms of SQL).
             member_count = fulltext.bounded_count(members)
-            directory = Member.objects.active().order_by("role", "order", "sort_key", "name")
-            keys = fulltext.ranked_keys(directory, query, 0, self.preview_count) if member_count else []
-            found_members = _in_order(Member.objects.defer("search_tokens"), keys)
+            if member_count > MEMBERS_RANKED_TOGETHER:
+                directory = Member.objects.active().order_by("role", "order", "sort_key", "name")
+                keys = fulltext.ranked_keys(directory, query, 0, self.preview_count)
+                found_members = _in_order(Member.objects.defer("search_tokens"), keys)
+            else:
+                found_members = list(members.defer("search_tokens")[: self.preview_count]) if member_count else []
             member_page = None
         news_page, rows = None, []
         news_count = fulltext.bounded_count(articles)

@@ -332,16 +332,16 @@ def test_the_page_is_not_indexed_and_its_canonical_has_no_query(client, make_art
 
 @pytest.mark.parametrize("params", [{}, {"type": "news"}, {"type": "members"}, {"type": "documents"}])
 def test_query_count_does_not_grow_with_content(client, make_article, make_member, django_assert_num_queries, params):
-    """Site settings, 栏目, documents, members (a bounded count, the ranked keys of the first few, then the
-    rows), news (a bounded count, the ranked keys of the page in one query, then the rows): 9; and the site
-    chrome (navigation 栏目 and documents, footer 友情链接): 3. The same on PostgreSQL: no transaction or planner switch around the search.
+    """Site settings, 栏目, documents, members (a bounded count, then the first rows), news (a bounded count,
+    the ranked keys of the page in one query, then the rows): 8; and the site chrome (navigation 栏目 and
+    documents, footer 友情链接): 3. The same on PostgreSQL: no transaction or planner switch around the search.
     """
     load_association_seed()
     make_article("园区新闻")
     make_member("园区单位")
     client.get(reverse("search"), {"q": "园区", **params})
     # a bounded count of news and of members, and one more for the words found in the results' 附件
-    expected = 3 + {"": 10, "news": 10, "members": 7, "documents": 8}[params.get("type", "")]
+    expected = 3 + {"": 9, "news": 9, "members": 7, "documents": 7}[params.get("type", "")]
     with django_assert_num_queries(expected):
         found(client, "园区", **params)
     for number in range(40):
@@ -349,6 +349,28 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_membe
         make_member(f"园区单位{number}")
     with django_assert_num_queries(expected):
         found(client, "园区", **params)
+
+
+def test_many_matching_members_are_previewed_from_the_index_name_hits_first(
+    client, make_member, monkeypatch, django_assert_num_queries
+):
+    """Past ``MEMBERS_RANKED_TOGETHER`` matches the preview's members come from ``ranked_keys`` in the
+    directory's order (one more query: the keys, then the rows), name hits first, in constant queries."""
+    from search import views
+
+    monkeypatch.setattr(views, "MEMBERS_RANKED_TOGETHER", 1)
+    for number in range(3):
+        make_member(f"湘江单位{number}", introduction="<p>位于园区核心地段。</p>")
+    make_member("园区服务中心")
+    found(client, "园区")
+    with CaptureQueriesContext(connection) as few:
+        response = found(client, "园区")
+    content = response.content.decode()
+    assert "服务中心" in content and content.index("服务中心") < content.index("湘江单位")  # the name hit first
+    for number in range(20):
+        make_member(f"园区单位{number}")
+    with django_assert_num_queries(len(few)):
+        found(client, "园区")
 
 
 # --- The index stays current --------------------------------------------------------------------------
