@@ -114,7 +114,10 @@ class SearchView(TemplateView):
                 found_members = list(members.defer("search_tokens")[: self.preview_count]) if member_count else []
             member_page = None
         news_page, rows = None, []
-        news_count = fulltext.bounded_count(articles)
+        # On a Chinese page with no 栏目 or date chosen, the matches are among nearly every article: the
+        # statistics may tell "1000+" without counting (fulltext.bounded_count).
+        whole_archive = not (category or since or until or is_english())
+        news_count = fulltext.bounded_count(articles, estimate=query if whole_archive else None)
         if group in ("", "news"):
             news_page = self._ranked_page(articles, query, news_count)
             rows = _in_order(Article.objects.select_related("category").defer("search_tokens"), news_page.object_list)

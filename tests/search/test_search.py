@@ -342,6 +342,8 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_membe
     client.get(reverse("search"), {"q": "园区", **params})
     # a bounded count of news and of members, and one more for the words found in the results' 附件
     expected = 3 + {"": 9, "news": 9, "members": 7, "documents": 7}[params.get("type", "")]
+    if connection.vendor == "postgresql":
+        expected += 1  # the statistics asked first whether "1000+" is sure (search.fulltext.surely_more_than)
     with django_assert_num_queries(expected):
         found(client, "园区", **params)
     for number in range(40):
@@ -349,6 +351,43 @@ def test_query_count_does_not_grow_with_content(client, make_article, make_membe
         make_member(f"园区单位{number}")
     with django_assert_num_queries(expected):
         found(client, "园区", **params)
+
+
+def test_the_statistics_give_a_lower_bound_of_the_rows_holding_every_term(monkeypatch):
+    """(s1 + … + sn − (n − 1)) × rows: two words each in 90% of 10,000 rows are together in 8,000 or more."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(search, "connections", {"default": SimpleNamespace(vendor="postgresql")})
+    shares = {"园区": (0.9, None), "长沙": (0.9, None), "梅溪": (0.002, 20), "湖南": (None, None)}
+
+    def frequencies(model, terms, using):
+        return {**{term: shares[term] for term in terms}, search.ROWS: 10_000}
+
+    monkeypatch.setattr(search, "_term_frequencies", frequencies)
+    assert search.surely_more_than(Article, ["园区"], 9_000)
+    assert not search.surely_more_than(Article, ["园区"], 9_001)
+    assert search.surely_more_than(Article, ["园区", "长沙"], 8_000)
+    assert not search.surely_more_than(Article, ["园区", "长沙"], 8_001)
+    assert not search.surely_more_than(Article, ["园区", "梅溪"], 1)  # 0.902 − 1 < 0: nothing is sure
+    assert not search.surely_more_than(Article, ["园区", "湖南"], 1)  # a share not known: count instead
+
+
+def test_a_common_word_needs_no_count_once_the_statistics_know_it(client, make_article, settings):
+    """PostgreSQL, after ANALYZE: a word in every article of a table large enough is "1000+" from the
+    statistics; on SQLite (and before statistics) it is counted."""
+    from search import fulltext
+
+    for number in range(12):
+        make_article(f"园区新闻{number}", days_ago=number + 1)
+    fulltext.refresh_statistics(connection, Article._meta.db_table)
+    query = search.parse("园区")
+    sure = fulltext.surely_more_than(Article, query.terms, 12)
+    assert sure == (connection.vendor == "postgresql")
+    assert not fulltext.surely_more_than(Article, query.terms, 13)
+    with CaptureQueriesContext(connection) as captured:
+        assert fulltext.bounded_count(Article.objects.published(), bound=5, estimate=query) == 6
+    counted = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper() and "LIMIT" in q["sql"].upper()]
+    assert bool(counted) != sure  # no LIMITed count when the statistics are sure
 
 
 def test_many_matching_members_are_previewed_from_the_index_name_hits_first(
