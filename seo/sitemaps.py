@@ -10,8 +10,8 @@ from django.utils import translation
 
 URLS_PER_SITEMAP = 1_000  # addresses per sitemap file (the protocol allows 50,000; see sitemap_or_index)
 SITEMAP_TEMPLATE = "seo/sitemap.xml"  # Django's sitemap.xml, written in one pass (seo.templatetags)
-PLACEHOLDER_PK = 987654321012
-FIELDS = ("lastmod", "priority", "changefreq")  # stands for an item's key in an address reversed once (``url_name``)
+PLACEHOLDER_PK = 987654321012  # stands for an item's key in an address reversed once (``url_name``)
+FIELDS = ("lastmod", "priority", "changefreq")
 
 
 class SiteSitemap(Sitemap):
