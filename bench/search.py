@@ -45,6 +45,7 @@ QUERIES = [
 ]
 # A page without search, measured the same way: on a busy machine the ratio says more than milliseconds.
 REFERENCE = ("参照 reference: 快讯列表", "/news/")
+ADMIN_PREFIX = "/admin/"  # pages measured logged in (task_staff_cookie)
 SLOW_MS = 2000  # a page slower than this (one request, test client) is not loaded with wrk
 TARGET_P95_MS = {"postgresql": 50, "sqlite": 100}  # at 10,000 articles; PostgreSQL < 100 ms at 100,000
 # The words of a 开发区 site found in most articles, and how many of the articles have each.
@@ -232,14 +233,39 @@ def task_generate(articles, min_kb, max_kb, members, seed=20201218):
     return {"articles": articles, "members": members, "article_seconds": round(article_seconds, 1)}
 
 
+def bench_editor():
+    """The staff account of the admin pages measured: the 编辑 role (no superuser, so no second step)."""
+    from django.contrib.auth.models import Group, User
+
+    user, created = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name="编辑"))
+    return user
+
+
+def task_staff_cookie():
+    """A logged-in session of ``bench_editor`` for wrk: {"cookie": "name=value"}."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(bench_editor())
+    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+
+
 def task_count_queries(paths):
-    """SQL queries and result counts of each search page (Django's test client, second request)."""
+    """SQL queries and result counts of each page (Django's test client, second request); the admin's
+    pages as ``bench_editor``."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()  # so that responses carry their context
     client = Client(SERVER_NAME="127.0.0.1", HTTP_USER_AGENT=USER_AGENT)
+    if any(path.startswith(ADMIN_PREFIX) for path in paths):
+        client.force_login(bench_editor())
     results = {}
     for path in paths:
         client.get(path)
@@ -353,20 +379,27 @@ def stop_gunicorn(server):
     server.log_file.close()
 
 
-def measure(url, connections, duration, script):
+def measure(url, connections, duration, script, cookie=None):
     """wrk's figures for ``url``: requests, req/s, errors, p50/p95/p99/max in ms (a page that does not
-    answer its warm-up within 60 s gets no figures rather than stopping the run)."""
+    answer its warm-up within 60 s gets no figures rather than stopping the run). ``cookie``: a
+    ``Cookie`` header for every request (the admin's pages)."""
     parts = urlsplit(url)
+    headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
     try:
         for _ in range(3):  # warm both workers
             connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=60)
-            connection.request("GET", parts.path + "?" + parts.query, headers={"User-Agent": USER_AGENT})
-            connection.getresponse().read()
+            connection.request("GET", parts.path + "?" + parts.query, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise OSError(f"status {response.status}")
     except OSError as error:
         log(f"{url}: no answer to the warm-up ({error})")
         return {"requests": 0, "seconds": 0, "errors": 1, "p50": 0, "p95": float("inf"), "p99": 0, "max": 0, "rps": 0}
     command = [WRK, "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{duration}s", "-s", script]
     command += ["--timeout", "30s", "-H", f"User-Agent: {USER_AGENT}", "-H", "Accept-Encoding: gzip", url]
+    if cookie:
+        command[-1:-1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
     figures = json.loads(line.removeprefix("WRK_JSON "))
@@ -384,7 +417,8 @@ def median_round(rounds):
 
 
 def task_scale_paths():
-    """Paths of "the rest at scale": a deep 栏目 page, the sitemap, feeds, the directory, an article."""
+    """Paths of "the rest at scale": a deep 栏目 page, the sitemap, feeds, the directory, an article, the
+    admin's article list and its search box."""
     from members.models import Member
     from news.models import Article, Category
     from news.views import NEWS_PER_PAGE
@@ -408,6 +442,9 @@ def task_scale_paths():
         ("会员名录 members", "/members/"),
         ("会员筛选 every filter", f"/members/?city={city}&level=national&kind=economic&q=园区"),
         ("文章 article (相关快讯)", f"/news/{article.pk}/"),
+        ("后台文章列表 admin article list", f"{ADMIN_PREFIX}news/article/"),
+        ("后台文章搜索 admin article search", f"{ADMIN_PREFIX}news/article/?q=园区"),
+        ("后台文章搜索 admin search, rare word", f"{ADMIN_PREFIX}news/article/?q=梅溪湖"),
     ]
 
 
@@ -416,6 +453,7 @@ TASKS = {
     "count_queries": task_count_queries,
     "explain": task_explain,
     "scale_paths": task_scale_paths,
+    "staff_cookie": task_staff_cookie,
 }
 
 
@@ -482,6 +520,7 @@ def main():
         uncached_env = {**env, "PAGE_CACHE_ENABLED": "false"}  # the other pages: every request a cache miss
         scale_paths = [path for _, path in scale]
         scale_queries = django_task(uncached_env, "count_queries", paths=scale_paths) if scale else {}
+        cookie = django_task(env, "staff_cookie")["cookie"] if scale else None
         log(f"data ready after {time.monotonic() - started:.0f} s")
 
         script = workdir / "report.lua"
@@ -504,7 +543,8 @@ def main():
                 if scale_queries[path]["single_ms"] > SLOW_MS:
                     continue  # too slow for wrk: its single request's time is reported
                 url = f"http://127.0.0.1:{uncached_port}{quote(path, safe='/?=&')}"
-                rounds[path].append(measure(url, options.connections, options.duration, str(script)))
+                staff = cookie if path.startswith(ADMIN_PREFIX) else None
+                rounds[path].append(measure(url, options.connections, options.duration, str(script), staff))
             log(f"round {number + 1}: load average {os.getloadavg()[0]:.2f}")
         rows = []
         for label, query, path in measured:

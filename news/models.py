@@ -7,17 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    ExpressionWrapper,
-    FloatField,
     Max,
     Min,
     OuterRef,
     Q,
-    Value,
-    When,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -253,10 +248,10 @@ class ArticleQuerySet(models.QuerySet):
         by its rarity among the titles, ln(1 / share of titles holding it) (``search.term_frequencies``:
         the database's own statistics of the index): a word in most titles (高新区 on a 开发区 site) counts
         little, and a word in more than ``RELATED_MAX_SHARE`` of them not at all. An article relates when its
-        title holds words worth ``RELATED_MIN_SCORE`` together; best score first, then newest. Two queries
-        (the shares: two at most, see ``term_frequencies``; then the articles: the rarest ``RELATED_TERMS``
-        words that another article has, each a set of keys from the index), whatever the size of the
-        archive or of the title.
+        title holds words worth ``RELATED_MIN_SCORE`` together; best score first, then newest: a list of at
+        most ``limit`` articles. Two queries (the shares: see ``term_frequencies``; then the articles: the
+        rarest ``RELATED_TERMS`` words that another article has, each a set of keys from the index),
+        whatever the size of the archive or of the title.
         """
         if languages.is_english():
             own = {token for token in fulltext.tokens(article.title_en) if len(token) > 3}  # not of, the, and
@@ -267,7 +262,7 @@ class ArticleQuerySet(models.QuerySet):
             pieces = [token for token in fulltext.tokens(article.title, article.summary) if len(token) > 1]
             terms = {fulltext.Term(piece).in_title(): piece in own for piece in pieces}
         if not terms:
-            return self.none()
+            return []
         weights = {}
         looked_up = list(terms)[:RELATED_LOOKUP]
         for term, (share, docs) in fulltext.term_frequencies(Article, looked_up, using=self.db).items():
@@ -278,18 +273,16 @@ class ArticleQuerySet(models.QuerySet):
                 weights[term] = math.log(1 / share)
         chosen = sorted(weights, key=lambda term: -weights[term])[:RELATED_TERMS]
         if not chosen:
-            return self.none()
-        score = sum(
-            Case(When(fulltext.IndexMatch([term], as_set=True), then=Value(weights[term])), default=Value(0.0))
-            for term in chosen
-        )
-        return (
+            return []
+        best = (
             self.exclude(pk=article.pk)
             .filter(fulltext.IndexMatch(chosen, any_of=True))
-            .alias(shared_words=ExpressionWrapper(score, output_field=FloatField()))
-            .filter(shared_words__gte=RELATED_MIN_SCORE)
+            .annotate(shared_words=fulltext.MatchScore({term: weights[term] for term in chosen}))
             .order_by("-shared_words", "-published_at", "-id")[:limit]
         )
+        # The score's threshold after the LIMIT, not in the WHERE clause (which would repeat its key sets):
+        # the rows come best first, so the first ``limit`` rows reaching it are those of the filtered query.
+        return [other for other in best if other.shared_words >= RELATED_MIN_SCORE]
 
     def mentioning(self, *names):
         """Articles whose title or body contains any of ``names`` (e.g. a member's full and short name).
@@ -368,7 +361,7 @@ class Article(EditVersioned):
         verbose_name_plural = "文章"
         indexes = [
             models.Index(fields=["status", "-pinned", "-published_at", "-id"], name="article_list_idx"),
-            models.Index(fields=["category", "status", "-published_at"], name="article_category_idx"),
+            models.Index(fields=["category", "status", "-published_at", "-id"], name="article_category_idx"),
             # Newest first: a search for a word most articles hold reads the newest rows until a page is
             # full (a few rows), where the GIN index would list every match (see search.fulltext).
             models.Index(fields=["-published_at", "-id"], name="article_date_idx"),
@@ -474,13 +467,19 @@ class Article(EditVersioned):
         )
         if self.published_at is None:
             return None, None
+        # A range of article_category_idx from this article's time, read in the index's order until the first
+        # row past this one: (published_at > t OR (published_at = t AND id > pk)) made SQLite sort every
+        # newer article of the 栏目 by id (6 ms at 10,000 articles).
+        same_time = Q(published_at=self.published_at)
         newer = (
-            siblings.filter(Q(published_at__gt=self.published_at) | Q(published_at=self.published_at, id__gt=self.id))
+            siblings.filter(published_at__gte=self.published_at)
+            .exclude(same_time & Q(id__lte=self.id))
             .order_by("published_at", "id")
             .first()
         )
         older = (
-            siblings.filter(Q(published_at__lt=self.published_at) | Q(published_at=self.published_at, id__lt=self.id))
+            siblings.filter(published_at__lte=self.published_at)
+            .exclude(same_time & Q(id__gte=self.id))
             .order_by("-published_at", "-id")
             .first()
         )
@@ -500,16 +499,14 @@ class Article(EditVersioned):
             .exclude(pk__in=skip)
             .only("id", "title", "title_en", "published_at", "pinned", "category_id")
         )
-        sharing = public.sharing_words_with(self, limit=limit)
-        chosen = []
-        if not sharing.query.is_empty():  # no word another title has: nothing to look up
-            chosen = list(sharing)
-        if len(chosen) < limit:
-            same_category = Case(When(category_id=self.category_id, then=Value(1)), default=Value(0))
-            latest = (
-                public.exclude(pk__in=[article.pk for article in chosen])
-                .alias(same_category=same_category)
-                .order_by("-same_category", "-published_at", "-id")
-            )
-            chosen += list(latest[: limit - len(chosen)])
+        chosen = public.sharing_words_with(self, limit=limit)
+        missing = limit - len(chosen)
+        if missing > 0:
+            # The newest of the 栏目 and the newest of all, each a LIMITed list of keys read from an index in
+            # its order (ordering every public article by "same 栏目 first" sorted the whole archive).
+            others = public.exclude(pk__in=[article.pk for article in chosen]).order_by("-published_at", "-id")
+            newest = Q(pk__in=others.filter(category_id=self.category_id).values("pk")[:missing])
+            newest |= Q(pk__in=others.values("pk")[:missing])
+            latest = sorted(others.filter(newest), key=lambda other: other.category_id != self.category_id)
+            chosen += latest[:missing]
         return chosen

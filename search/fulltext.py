@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, Case, Expression, F, IntegerField, Value, When
+from django.db.models import BooleanField, Case, Expression, F, FloatField, IntegerField, Value, When
 from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -270,21 +270,70 @@ class IndexMatch(Expression):
         return query
 
     def as_postgresql(self, compiler, connection):
-        pk_sql, params = compiler.compile(self.pk)
-        quote = connection.ops.quote_name
-        condition = f"{quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, %s)"
         if not self.as_set:
             alias = compiler.quote_name_unless_alias(self.pk.alias)
-            return f"{alias}.{condition}", (self.tsquery(),)
-        table, pk_column = self.pk.target.model._meta.db_table, self.pk.target.column
-        # The table and column names are ours, not the visitor's; the query is a parameter.
-        sql = f"{pk_sql} IN (SELECT {quote(pk_column)} FROM {quote(table)} WHERE {condition})"  # noqa: S608
-        return sql, (*params, self.tsquery())
+            return f"{alias}.{_PG_CONDITION}", (self.tsquery(),)
+        return _key_set(self, compiler, connection, self.tsquery())
 
     def as_sqlite(self, compiler, connection):
-        pk_sql, params = compiler.compile(self.pk)
-        table = connection.ops.quote_name(fts_table(self.tokens.target.model._meta.db_table))
-        return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", (*params, self.fts5_query())  # noqa: S608
+        return _key_set(self, compiler, connection, self.fts5_query())
+
+
+_PG_CONDITION = f"\"{VECTOR_COLUMN}\" @@ to_tsquery('simple'::regconfig, %s)"
+
+
+def _key_set(expression, compiler, connection, query):
+    """``pk IN (the keys of the rows the index finds for query)``: SQL and parameters, for an expression
+    with the sources ``pk`` and ``tokens`` (IndexMatch, MatchScore). The table and column names are ours,
+    not the visitor's; the query is a parameter."""
+    pk_sql, params = compiler.compile(expression.pk)
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        table, pk_column = expression.pk.target.model._meta.db_table, expression.pk.target.column
+        sql = f"{pk_sql} IN (SELECT {quote(pk_column)} FROM {quote(table)} WHERE {_PG_CONDITION})"  # noqa: S608
+    else:
+        table = quote(fts_table(expression.tokens.target.model._meta.db_table))
+        sql = f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
+    return sql, (*params, query)
+
+
+class MatchScore(Expression):
+    """The sum of the weights of the terms a row's ``search_tokens`` hold: ``{term: weight}``, each term's
+    rows a set of keys from the index (as ``IndexMatch(..., as_set=True)``). One expression however many
+    terms: a sum of ``Case(When(IndexMatch…))`` took Django about 0.3 ms a term to resolve and compile.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, weights):
+        super().__init__()
+        self.weights = tuple(weights.items())
+        self.pk, self.tokens = F("pk"), F(TOKENS_FIELD)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({dict(self.weights)!r})"
+
+    def get_source_expressions(self):
+        return [self.pk, self.tokens]
+
+    def set_source_expressions(self, exprs):
+        self.pk, self.tokens = exprs
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor not in ("postgresql", "sqlite"):
+            raise NotSupportedError("Site search needs PostgreSQL or SQLite.")
+        if not self.weights:
+            return "0.0", ()
+        parts, params = [], []
+        for term, weight in self.weights:
+            if connection.vendor == "postgresql":
+                query = _quoted(term, "'", ":*")
+            else:
+                query = "(" + _quoted(term, '"', "*") + ")"
+            sql, term_params = _key_set(self, compiler, connection, query)
+            parts.append(f"CASE WHEN {sql} THEN %s ELSE 0.0 END")
+            params += [*term_params, float(weight)]
+        return "(" + " + ".join(parts) + ")", tuple(params)
 
 
 def _quoted(term, quote, prefix_mark):

@@ -182,6 +182,17 @@ def test_article_page_links_newer_and_older_in_category(client, make_article):
     assert list(response.context["related"]) == [other]  # never the 上一篇/下一篇 again
 
 
+def test_neighbours_of_articles_published_at_the_same_time_follow_their_order(make_article):
+    """Same 发布时间 (an import, a batch): newer and older by id, none skipped and none repeated."""
+    same_time = timezone.now() - timedelta(days=2)
+    first, second, third = (make_article(title, published_at=same_time) for title in ("一", "二", "三"))
+    before = make_article("前", days_ago=5)
+    after = make_article("后", days_ago=1)
+    assert second.neighbours() == (third, first)
+    assert first.neighbours() == (second, before)
+    assert third.neighbours() == (after, second)
+
+
 def test_draft_and_scheduled_articles_are_404_for_the_public(client, make_article):
     draft = make_article("草稿", status=Article.Status.DRAFT)
     scheduled = make_article("定时", days_ago=-1)

@@ -348,6 +348,34 @@ def test_related_falls_back_to_the_latest_of_the_same_category(make_article, not
     assert target.related() == [same_category, other_category]
 
 
+def test_related_fills_from_the_category_then_from_all_newest_first(make_article, notices):
+    target = make_article("甲", days_ago=10)
+    others = [make_article(f"通知{day}", days_ago=day, category=notices) for day in (1, 2, 3)]
+    same = [make_article(f"快讯{day}", days_ago=day) for day in (4, 5)]
+    assert target.related(limit=4) == [*same, others[0], others[1]]
+    assert target.related(limit=1) == [same[0]]
+
+
+def test_related_articles_query_each_words_keys_once(make_article, notices):
+    """The score of 相关快讯 is one expression: each chosen word's set of keys appears once in the SQL
+    (the score in the WHERE clause too repeated them all), and the threshold holds after the LIMIT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = make_article("长沙高新区企业创新积分制试点", days_ago=10)
+    close = make_article("企业创新积分制试点经验", days_ago=40, category=notices)
+    make_article("试点工作", days_ago=30)  # one word in common, worth less than RELATED_MIN_SCORE
+    for day in range(4):
+        make_article(f"岳阳新闻{day}", days_ago=60 + day)
+    with CaptureQueriesContext(connection) as captured:
+        shared = Article.objects.published().sharing_words_with(target)
+    assert shared == [close]
+    sql = captured.captured_queries[-1]["sql"]
+    marker = "MATCH" if connection.vendor == "sqlite" else "@@"
+    assert sql.count(marker) == sql.count("CASE WHEN") + 1  # the words' key sets, and the "any word" filter
+    assert "CASE" not in sql[sql.rindex(" ORDER BY ") :]  # ordered by the selected score, not a second copy
+
+
 # --- Members ----------------------------------------------------------------------------------------------
 
 
