@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -69,7 +70,13 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("category", "registration_form").in_page_language()
+        # Whether it has 附件, with the article: most have none, and their page then asks nothing more.
+        attachments = Article.attachments.rel.related_model.objects.filter(article=OuterRef("pk"))
+        articles = (
+            Article.objects.select_related("category", "registration_form")
+            .annotate(has_attachments=Exists(attachments))
+            .in_page_language()
+        )
         return articles if twofactor.can_preview(self.request.user, "news.change_article") else articles.published()
 
     def get(self, request, *args, **kwargs):

@@ -11,3 +11,5 @@ class SearchConfig(AppConfig):
 
         # A migration that rebuilds a table on SQLite drops the search triggers: put them back.
         post_migrate.connect(fulltext.ensure_indexes, dispatch_uid="search.fulltext.ensure_indexes")
+        # Statistics for what the migrations created.
+        post_migrate.connect(fulltext.statistics_after_migrate, dispatch_uid="search.fulltext.statistics")

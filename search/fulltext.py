@@ -652,6 +652,20 @@ def refresh_statistics(connection, *tables):
             cursor.execute(f'ANALYZE "{table}"' if table else "ANALYZE")
 
 
+def statistics_after_migrate(using=DEFAULT_DB_ALIAS, plan=None, **kwargs):
+    """post_migrate: ANALYZE the database when migrations ran. An index a migration creates has no
+    statistics until then: SQLite's planner passed the 栏目 list index by for a new one and sorted every
+    article of a 栏目 for the home page (18 ms instead of 8 at 10,000 articles). The signal comes once for
+    each app with the same plan: the database is analysed once."""
+    if not plan or _analysed_plan.get(using) is plan:
+        return
+    _analysed_plan[using] = plan
+    refresh_statistics(connections[using])
+
+
+_analysed_plan = {}  # statistics_after_migrate: the last migrate's plan, per database
+
+
 class CreateSearchIndex(Operation):
     """Migration operation: the search index of a model's table (see :func:`install_index`)."""
 

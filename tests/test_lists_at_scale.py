@@ -61,3 +61,22 @@ def test_past_the_limit_the_sitemap_is_an_index_of_section_files(client, make_ar
     assert f"<loc>{settings.SITE_URL}/sitemap-articles.xml?p=2</loc>" in index  # 3 articles, 2 a file
     assert "sitemap-articles.xml?p=3" not in index
     assert client.get("/sitemap-articles.xml", {"p": 2}).content.decode().count("<url>") == 1
+
+
+def test_the_home_columns_read_their_articles_by_key_from_one_list(make_article):
+    """Each 栏目's newest keys (LIMITed, from the 栏目's index) are one list: ``pk IN (… UNION ALL …)``. As
+    ``pk IN (list 1) OR pk IN (list 2)`` PostgreSQL read every article and tested each against the lists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from news.models import Article, Category
+
+    notices = Category.objects.create(name="通知公告", slug="notices", show_on_home=True, home_count=2)
+    express = [make_article(f"快讯{day}", days_ago=day) for day in range(1, 4)]
+    notes = [make_article(f"通知{day}", days_ago=day, category=notices) for day in range(1, 4)]
+    with CaptureQueriesContext(connection) as captured:
+        columns = dict(Article.objects.published().home_columns())
+    assert columns[notices] == notes[:2]
+    assert [article.title for article in columns[express[0].category]][:3] == ["快讯1", "快讯2", "快讯3"]
+    sql = captured.captured_queries[-1]["sql"]
+    assert " UNION ALL " in sql and " OR " not in sql

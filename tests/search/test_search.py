@@ -584,3 +584,25 @@ def test_the_admin_article_search_uses_the_index_not_like(staff_client, make_art
     assert [a.title for a in by_body] == ["湘江新闻"]
     in_english = staff_client.get(changelist, {"q": "xiangjiang"}).context["cl"].result_list
     assert [a.title for a in in_english] == ["其他新闻"]
+
+
+def test_statistics_are_refreshed_once_after_migrations_ran(db, monkeypatch):
+    """An index a migration creates has no statistics until ANALYZE: the planner may then pass it by. The
+    post_migrate signal comes once per app with the same plan; a flush (no plan) analyses nothing."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from search import fulltext
+
+    analysed = []
+    monkeypatch.setattr(fulltext, "refresh_statistics", lambda connection, *tables: analysed.append(connection.alias))
+    plan = [("a migration", False)]
+    app_configs = [apps.get_app_config(label) for label in ("news", "members", "association")]
+    for app_config in app_configs:
+        post_migrate.send(sender=app_config, app_config=app_config, verbosity=0, using="default", plan=plan, apps=apps)
+    assert analysed == ["default"]
+    for nothing_ran in (None, []):
+        post_migrate.send(
+            sender=app_configs[0], app_config=app_configs[0], verbosity=0, using="default", plan=nothing_ran, apps=apps
+        )
+    assert analysed == ["default"]
