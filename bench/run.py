@@ -70,6 +70,7 @@ PAGES = [
     ("English charter", "/en/about/charter/"),
 ]
 ARTICLE_PAGE = "文章 article (counted)"
+BATCH_SETTLE_SECONDS = 2  # the site's workers send their views within a second (VIEW_COUNT_BATCH_SECONDS)
 HELLO = "Django hello"
 REDIS_PREFIX = f"hnda-bench-{os.getpid()}"
 STARTUP_TIMEOUT = 60  # seconds gunicorn may take to answer its first request
@@ -601,8 +602,11 @@ def benchmark(args, workdir):
                 runs[label].append(wrk(site_port, path, args.duration, args.connections, args.wrk_threads))
                 log(f"round {number}: {label} {runs[label][-1]['req_per_s']} req/s")
             memory.append(worker_memory(site.pid))
+        # Each worker sends its views within VIEW_COUNT_BATCH_SECONDS (1 s): let the rounds' views arrive.
+        time.sleep(BATCH_SETTLE_SECONDS)
         before = django_task(env, "view_count", article_id=created["article_id"])["view_count"]
         statuses = count_check(site_port, article_path, args.count_clients, args.count_requests)
+        time.sleep(BATCH_SETTLE_SECONDS)
         after = django_task(env, "view_count", article_id=created["article_id"])["view_count"]
     finally:
         stop_gunicorn(site)

@@ -195,6 +195,8 @@ PAGE_CACHE_EXCLUDED_PATHS += ["/captcha/"]
 PAGE_CACHE_EXCLUDED_PATHS += ["/files/"]
 # Per worker process, in bytes (pages, their headers and bookkeeping): a flood of URLs cannot grow it.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "24")) * 1024 * 1024
+# Views an article page's worker gathers before sending them together (news/viewcounter.py); 0: each at once.
+VIEW_COUNT_BATCH_SECONDS = float(os.environ.get("VIEW_COUNT_BATCH_SECONDS", "1"))
 
 # Staff write long articles: a session that expires mid-article would lose work.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

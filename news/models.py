@@ -1,5 +1,6 @@
 import math
 import re
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -72,8 +73,12 @@ class KeysFrom(Expression):
         return f"{pk_sql} IN ({' UNION ALL '.join(arms)})", params
 
 
+@lru_cache(maxsize=512)
 def is_bot(user_agent):
-    """True for an obvious crawler, link checker, script or headless browser (or no user agent at all)."""
+    """True for an obvious crawler, link checker, script or headless browser (or no user agent at all).
+
+    Remembered per user agent (a few browsers make most visits): the pattern took 10 µs of a cached
+    article page's 97 µs."""
     return not user_agent or bool(BOT_USER_AGENT.search(user_agent))
 
 

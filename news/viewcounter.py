@@ -15,21 +15,36 @@ Without Redis, or with Redis unreachable, a view is one
 ``UPDATE … SET view_count = view_count + 1 … RETURNING view_count``: exact, and
 cheap on SQLite in WAL mode (no fsync per commit with ``synchronous=NORMAL``).
 
+Each worker gathers its views for ``VIEW_COUNT_BATCH_SECONDS`` (a second by default) and sends them
+together: a view within that time is counted in the worker's memory, with no call to Redis or the
+database (on a page-cache hit the call was most of the cost: 0.61× the bare Django view). The number a
+visitor sees includes their own view and every view this worker counted; views counted by the other
+workers show from this worker's next send (within the second). The first view of an article since the
+last send is sent at once, with the rest; a timer sends what is left when no view comes, and a worker
+that stops sends its views as it goes. A worker killed outright loses at most its last second of views.
+``VIEW_COUNT_BATCH_SECONDS=0``: each view is sent at once (the tests' default).
+
 Counting never invalidates the page cache (``pagecache.quiet()``): the cached
 article page holds a placeholder that is replaced by the current count.
 """
 
+import atexit
+import logging
 import secrets
+import threading
 import time
 import uuid
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from pagecache import cache as pagecache
 from pagecache import redisconn
 
 from .models import Article, is_bot
+
+logger = logging.getLogger(__name__)
 
 # Stands in for the count in the cached page; random per process, so no article text can contain it.
 PLACEHOLDER = f"view-count-{secrets.token_hex(8)}"
@@ -40,12 +55,12 @@ PENDING_KEY = "views:pending"
 FLUSH_KEY = "views:flushed"
 LOCK_KEY = "views:lock"
 
-# KEYS: total, pending, flushed; ARGV: article id, flush interval (ms).
-# Returns nil when the total is not in Redis yet, else {total, 1 if this view should flush}.
+# KEYS: total, pending, flushed; ARGV: article id, flush interval (ms), views.
+# Returns nil when the total is not in Redis yet, else {total, 1 if this call should flush}.
 _COUNT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-local total = redis.call('INCR', KEYS[1])
+redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3])
+local total = redis.call('INCRBY', KEYS[1], ARGV[3])
 local flush = redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[2])
 if flush then return {total, 1} end
 return {total, 0}
@@ -76,11 +91,95 @@ def views_for(request, article_id):
 
 
 def count(article_id):
-    """Count one view of the article; return its total including this view."""
+    """Count one view of the article; return its total including this view (see the module docstring:
+    the views of one batch go to Redis or the database together)."""
+    window = settings.VIEW_COUNT_BATCH_SECONDS
+    if window <= 0:
+        return _send_views(article_id, 1)
+    with _batch.lock:
+        if article_id in _batch.shown and time.monotonic() - _batch.sent_at < window:
+            _batch.pending[article_id] = _batch.pending.get(article_id, 0) + 1
+            _batch.shown[article_id] += 1
+            _batch.start_timer(window)
+            return _batch.shown[article_id]
+    return send_batch(include=article_id)
+
+
+class _Batch:
+    """This worker's views not sent yet, and the totals it shows until its next send."""
+
+    def __init__(self):
+        self.lock = threading.Lock()  # pending, shown, sent_at, timer
+        self.sending = threading.Lock()  # one send at a time
+        self.pending = {}  # article id -> views counted here since the last send
+        self.shown = {}  # article id -> its total at the last send, plus the views counted here since
+        self.sent_at = 0.0
+        self.timer = None
+
+    def start_timer(self, window):
+        """Send the pending views after ``window`` seconds if no view sends them first (lock held)."""
+        if self.timer is None:
+            self.timer = threading.Timer(window, _send_on_timer)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+_batch = _Batch()
+
+
+def send_batch(include=None):
+    """Send this worker's pending views (and one more view of ``include``); return ``include``'s total."""
+    with _batch.sending:
+        with _batch.lock:
+            pending, _batch.pending = _batch.pending, {}
+            if _batch.timer is not None:
+                _batch.timer.cancel()
+                _batch.timer = None
+        if include is not None:
+            pending[include] = pending.get(include, 0) + 1
+        totals, unsent = {}, dict(sorted(pending.items()))
+        try:
+            for article_id, views in list(unsent.items()):
+                totals[article_id] = _send_views(article_id, views)
+                del unsent[article_id]
+        finally:
+            with _batch.lock:
+                for article_id, views in unsent.items():  # the database is out: kept for the next send
+                    _batch.pending[article_id] = _batch.pending.get(article_id, 0) + views
+                # Views counted while this send ran are in the new pending: shown on top of the totals.
+                _batch.shown = {
+                    article_id: total + _batch.pending.get(article_id, 0) for article_id, total in totals.items()
+                }
+                _batch.sent_at = time.monotonic()
+    return totals.get(include)
+
+
+def reset():
+    """Forget this worker's batch, its views unsent (tests: the database was rolled back under it)."""
+    with _batch.lock:
+        if _batch.timer is not None:
+            _batch.timer.cancel()
+        _batch.pending, _batch.shown, _batch.sent_at, _batch.timer = {}, {}, 0.0, None
+
+
+def _send_on_timer():
+    try:
+        send_batch()
+    except Exception:
+        logger.exception("view counter: the views of this worker could not be sent")
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+atexit.register(lambda: _batch.pending and send_batch())  # a worker that stops sends its views
+
+
+def _send_views(article_id, views):
+    """Count ``views`` views of the article in Redis, or in the database; return its total."""
     redis = redisconn.connection()
     if redis is not None:
         try:
-            total = _count_in_redis(redis, article_id)
+            total = _count_in_redis(redis, article_id, views)
             redisconn.succeeded()
             if total is not None:
                 return total
@@ -90,7 +189,7 @@ def count(article_id):
                 # Sent, no answer: a hung Redis runs the script when it wakes up. Counting in the
                 # database as well would count the view twice; show the count without it.
                 return current(article_id)
-    return _count_in_database(article_id)
+    return _count_in_database(article_id, views)
 
 
 def _may_have_run(error):
@@ -119,7 +218,10 @@ def current(article_id):
 
 
 def flush():
-    """Write the pending counts to the database now (returns how many views were written)."""
+    """Send this worker's views, and write the pending counts of Redis to the database now (returns how
+    many views were written from Redis)."""
+    if _batch.pending:
+        send_batch()
     redis = redisconn.connection()
     if redis is None:
         return 0
@@ -138,13 +240,13 @@ def _total_key(article_id):
     return redisconn.key(f"views:total:{article_id}")
 
 
-def _count_in_redis(redis, article_id):
+def _count_in_redis(redis, article_id, views=1):
     keys = [_total_key(article_id), redisconn.key(PENDING_KEY), redisconn.key(FLUSH_KEY)]
-    result = redis.eval(_COUNT, 3, *keys, article_id, FLUSH_EVERY_MS)
+    result = redis.eval(_COUNT, 3, *keys, article_id, FLUSH_EVERY_MS, views)
     if result is None:
         if not _load_total(redis, article_id):
             return None
-        result = redis.eval(_COUNT, 3, *keys, article_id, FLUSH_EVERY_MS)
+        result = redis.eval(_COUNT, 3, *keys, article_id, FLUSH_EVERY_MS, views)
         if result is None:
             return None
     total, should_flush = result
@@ -207,15 +309,15 @@ def _flush(redis):
 # -- The database ------------------------------------------------------------------------------------
 
 
-def _count_in_database(article_id):
+def _count_in_database(article_id, views=1):
     """One atomic ``UPDATE … RETURNING``: never a read-modify-write."""
     table = connection.ops.quote_name(Article._meta.db_table)
     column = f"{table}.{connection.ops.quote_name('view_count')}"
     sql = (
-        f"UPDATE {table} SET {connection.ops.quote_name('view_count')} = ({column} + 1) "  # noqa: S608
+        f"UPDATE {table} SET {connection.ops.quote_name('view_count')} = ({column} + %s) "  # noqa: S608
         f"WHERE {table}.{connection.ops.quote_name('id')} = %s RETURNING {column}"
     )
     with pagecache.quiet(), connection.cursor() as cursor:
-        cursor.execute(sql, [article_id])
+        cursor.execute(sql, [views, article_id])
         row = cursor.fetchone()
     return row[0] if row else 0

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from hnda_site.seeding import load_all
+from news import viewcounter
 from news.models import Article, Category
 from pagecache import cache as pagecache
 
@@ -40,13 +41,16 @@ def _isolated(settings, tmp_path):
     """Uploaded files go to a temporary folder; no cached value, and no language a request to an English
     page activated (it stays active in the test's thread), leaks between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VIEW_COUNT_BATCH_SECONDS = 0  # each view sent at once; tests/test_view_counter.py batches
     cache.clear()
     pagecache.reset()
+    viewcounter.reset()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     pagecache.reset()
+    viewcounter.reset()
 
 
 @pytest.fixture(autouse=True)

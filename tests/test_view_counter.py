@@ -7,7 +7,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -242,3 +242,62 @@ def test_staff_opening_an_article_in_the_admin_see_every_view(redis_cache, make_
     assert staff_client.get(f"/admin/news/article/{article.pk}/change/").status_code == 200
     article.refresh_from_db()
     assert article.view_count == 3
+
+
+# --- Batched: each worker sends its views together (the production default) ---------------------------------
+
+
+@pytest.fixture
+def batched(settings):
+    settings.VIEW_COUNT_BATCH_SECONDS = 60  # no timer fires during the test: only what the test sends
+    yield
+
+
+def counter_writes(queries):
+    return [query for query in queries if query["sql"].startswith("UPDATE") and "view_count" in query["sql"]]
+
+
+def test_batched_views_are_sent_together_and_each_visitor_sees_their_own(client, make_article, batched, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    article = make_article()
+    url = article.get_absolute_url()
+    with CaptureQueriesContext(connection) as queries:
+        assert [shown(client.get(url)) for _ in range(4)] == [1, 2, 3, 4]
+    # The first view of the batch is sent at once (its total read back; with Redis, the first flush of this
+    # second writes it on); the next three are gathered in the worker.
+    assert len(counter_writes(queries)) == 1
+    assert stored(article) == 4  # flush() sends the batch first
+    assert shown(client.get(url)) == 5
+
+
+def test_a_batch_holds_every_article_viewed_and_keeps_views_the_database_refused(make_article, batched, monkeypatch):
+    first, second = make_article("甲"), make_article("乙")
+    assert viewcounter.count(first.pk) == 1
+    assert viewcounter.count(second.pk) == 1
+    assert [viewcounter.count(first.pk) for _ in range(2)] == [2, 3]
+    real = viewcounter._send_views
+    monkeypatch.setattr(viewcounter, "_send_views", lambda *args: (_ for _ in ()).throw(DatabaseError("out")))
+    with pytest.raises(DatabaseError):
+        viewcounter.send_batch()
+    monkeypatch.setattr(viewcounter, "_send_views", real)
+    assert stored(first) == 3  # the two views the failed send held were kept and sent with the next
+    assert stored(second) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_sent_by_its_timer_when_no_view_comes(make_article, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the timer's thread needs its own connection to a database the test shares (PostgreSQL)")
+    settings.VIEW_COUNT_BATCH_SECONDS = 0.05
+    article = make_article()
+    assert [viewcounter.count(article.pk) for _ in range(3)] == [1, 2, 3]
+    for _ in range(200):  # up to about 2 s; the timer fires after 0.05 s
+        article.refresh_from_db()
+        if redisconn.configured():
+            viewcounter.flush()
+            article.refresh_from_db()
+        if article.view_count == 3:
+            break
+        threading.Event().wait(0.01)
+    assert article.view_count == 3
+    assert viewcounter._batch.pending == {}
