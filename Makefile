@@ -9,7 +9,7 @@ PORT ?= 8000
 LOCAL_ENV := DEBUG=true
 
 .PHONY: run test install install-dev migrate seed lint format password superuser check-deploy deploy-check bench clean
-.PHONY: bench-search messages compile-messages
+.PHONY: bench-search bench-miss-cpu messages compile-messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ BENCH_SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hnda_bench_searc
 bench-search: install-dev
 	$(PY) bench/search.py $(ARGS)
 	$(PY) bench/search.py --database-url $(BENCH_SEARCH_DATABASE_URL) $(ARGS)
+
+## bench-miss-cpu: CPU of a page-cache miss (home, list, article) on a database bench-search kept (--keep-db)
+BENCH_MISS_SQLITE ?= /tmp/hnda_search_bench.sqlite3
+bench-miss-cpu: install-dev
+	test -f $(BENCH_MISS_SQLITE) || $(PY) bench/search.py --sqlite-file $(BENCH_MISS_SQLITE) --keep-db --no-pages --rounds 1 --duration 1
+	$(PY) bench/miss_cpu.py --sqlite-file $(BENCH_MISS_SQLITE) $(ARGS)
 
 # The English interface: Chinese is the source language (msgids), English the one catalogue.
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=deploy --ignore=staticfiles
