@@ -13,7 +13,9 @@ that names no page of the list is a 404, where Django shows page 1 or the "?e=1"
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR, ChangeList
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from hnda_site.pagination import page_number_or_404
@@ -52,3 +54,40 @@ def use_safe_change_lists(site):
     for model_admin in site._registry.values():
         if type(model_admin).get_changelist is ModelAdmin.get_changelist:
             model_admin.get_changelist = _safe_changelist
+
+
+class BoundedCountPaginator(Paginator):
+    """A change list's pages over a count that stops at ``bound`` (``search.fulltext.bounded_count``):
+    counting every one of 100,000 articles, or of the 90,000 a common word finds, read each of them. Past
+    the bound the list says "1000+" (``more``) and pages through the first ``bound`` rows; a search or a
+    filter narrows it. ``estimate``: the parsed search, whose statistics may tell "more" without counting.
+    """
+
+    bound = 1000
+
+    def __init__(self, *args, estimate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimate = estimate
+
+    @cached_property
+    def _bounded(self):
+        from search import fulltext
+
+        return fulltext.bounded_count(self.object_list, self.bound, estimate=self.estimate)
+
+    @cached_property
+    def count(self):
+        """The count, or past the bound ``AtLeast(bound)``: Django's pages, the "N 篇文章" under the list and
+        the search box's "N 条结果" then read "1000+"."""
+        return AtLeast(self.bound) if self.more else self._bounded
+
+    @property
+    def more(self):
+        return self._bounded > self.bound
+
+
+class AtLeast(int):
+    """A count that is a lower bound: a number in every calculation, shown as "1000+"."""
+
+    def __str__(self):
+        return f"{int(self)}+"

@@ -462,3 +462,32 @@ def test_staff_upload_an_image(staff_client, settings):
     url = response.json()["url"]
     assert url.startswith("/media/uploads/")
     assert list(settings.MEDIA_ROOT.glob("uploads/*/*/*.png"))
+
+
+# --- The admin's article list at scale (issue 25) ---------------------------------------------------------
+
+
+def test_the_admin_article_list_counts_up_to_its_bound_and_says_more(staff_client, make_article, monkeypatch):
+    from editorial.adminlists import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "bound", 3)
+    for day in range(5):
+        make_article(f"快讯{day}", days_ago=day + 1)
+    with CaptureQueriesContext(connection) as queries:
+        page = staff_client.get("/admin/news/article/").content.decode()
+    assert "3+ 文章" in page  # under the list: not "5", and not a plain "3"
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"] and "news_article" in query["sql"]]
+    assert counts and all("LIMIT 4" in sql for sql in counts)  # never a count of every article
+    assert staff_client.get("/admin/news/article/", {"q": "快讯"}).status_code == 200
+
+
+def test_the_admin_article_list_reads_no_large_text(staff_client, make_article):
+    english = make_article("英文版快讯", title_en="English news", body_en="<p>Text.</p>")
+    make_article("只有中文")
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get("/admin/news/article/")
+    rows = [query["sql"] for query in queries if query["sql"].startswith('SELECT "news_article"."id"')]
+    assert rows and all('"news_article"."body"' not in sql and "search_tokens" not in sql for sql in rows)
+    page = response.content.decode()
+    assert page.count('alt="True"') == 1  # the 英文版 column, from the titles' and bodies' emptiness alone
+    assert english.title in page
