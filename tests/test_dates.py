@@ -151,3 +151,23 @@ def test_out_of_range_dates_of_versions_and_members_are_cleared(db):
     version.refresh_from_db()
     member.refresh_from_db()
     assert (version.effective_date, member.joined_on) == (None, None)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_local_day_writes_what_the_date_filter_writes(language):
+    """|local_day is |date:_("Y年n月j日") without Django's format machinery, in Asia/Shanghai."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load i18n site_tags %}{{ day|local_day }}|{{ day|date:_("Y年n月j日") }}')
+    days = [
+        datetime(2020, 12, 18, 15, 59, tzinfo=UTC),  # 23:59 in Beijing
+        datetime(2020, 12, 18, 16, 0, tzinfo=UTC),  # the next day in Beijing
+        date(2021, 1, 5),
+    ]
+    with translation.override(language):
+        for day in days:
+            fast, slow = template.render(Context({"day": day})).split("|")
+            assert fast == slow
+    assert Template("{% load site_tags %}{{ day|local_day }}").render(Context({"day": days[1]})) == "2020年12月19日"
+    assert Template("{% load site_tags %}{{ day|local_day }}").render(Context({"day": None})) == ""

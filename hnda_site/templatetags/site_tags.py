@@ -1,13 +1,14 @@
 import re
 
 from django import template
+from django.utils import dateformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from richtext.text import mark_images_decorative
 
-from .. import navigation
+from .. import languages, navigation
 
 register = template.Library()
 
@@ -16,6 +17,20 @@ register = template.Library()
 def main_navigation(context):
     """The main navigation's items, the current section marked (see hnda_site.navigation)."""
     return navigation.main_navigation(context.get("request"), context.get("nav_section"))
+
+
+@register.filter(expects_localtime=True)
+def local_day(value):
+    """A day as the page's language writes it: 2020年12月18日, or 18 December 2020 on an English page.
+
+    What ``|date:_("Y年n月j日")`` gives, without Django's format machinery (twelve translation lookups a
+    date: 20 µs, and a list shows twenty). Times arrive in Asia/Shanghai (``expects_localtime``).
+    """
+    if not value:
+        return ""
+    if languages.is_english():
+        return dateformat.format(value, "j F Y")
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @register.filter
