@@ -317,7 +317,9 @@ class ArticleQuerySet(models.QuerySet):
             return []
         best = (
             self.exclude(pk=article.pk)
-            .filter(fulltext.IndexMatch(chosen, any_of=True))
+            # The candidates as a set of keys from the index, whatever the statistics say: without them
+            # (after a bulk load) PostgreSQL read every published article's vector (1.2 s at 57,000).
+            .filter(fulltext.IndexMatch(chosen, any_of=True, as_set=True))
             .annotate(shared_words=fulltext.MatchScore({term: weights[term] for term in chosen}))
             .order_by("-shared_words", "-published_at", "-id")[:limit]
         )

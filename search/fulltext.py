@@ -273,7 +273,7 @@ class IndexMatch(Expression):
         if not self.as_set:
             alias = compiler.quote_name_unless_alias(self.pk.alias)
             return f"{alias}.{_PG_CONDITION}", (self.tsquery(),)
-        return _key_set(self, compiler, connection, self.tsquery())
+        return _key_set(self, compiler, connection, self.tsquery(), array=True)
 
     def as_sqlite(self, compiler, connection):
         return _key_set(self, compiler, connection, self.fts5_query())
@@ -282,15 +282,21 @@ class IndexMatch(Expression):
 _PG_CONDITION = f"\"{VECTOR_COLUMN}\" @@ to_tsquery('simple'::regconfig, %s)"
 
 
-def _key_set(expression, compiler, connection, query):
+def _key_set(expression, compiler, connection, query, array=False):
     """``pk IN (the keys of the rows the index finds for query)``: SQL and parameters, for an expression
     with the sources ``pk`` and ``tokens`` (IndexMatch, MatchScore). The table and column names are ours,
-    not the visitor's; the query is a parameter."""
+    not the visitor's; the query is a parameter.
+
+    ``array`` (PostgreSQL): ``pk = ANY(ARRAY(…))``, the keys found once and the rows read by key. As
+    ``IN (…)`` the planner may join the other way round: without statistics (after a bulk load) it read
+    every published article and tested each one's vector (1.7 s at 57,000 articles).
+    """
     pk_sql, params = compiler.compile(expression.pk)
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
         table, pk_column = expression.pk.target.model._meta.db_table, expression.pk.target.column
-        sql = f"{pk_sql} IN (SELECT {quote(pk_column)} FROM {quote(table)} WHERE {_PG_CONDITION})"  # noqa: S608
+        keys = f"SELECT {quote(pk_column)} FROM {quote(table)} WHERE {_PG_CONDITION}"  # noqa: S608
+        sql = f"{pk_sql} = ANY(ARRAY({keys}))" if array else f"{pk_sql} IN ({keys})"
     else:
         table = quote(fts_table(expression.tokens.target.model._meta.db_table))
         sql = f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
