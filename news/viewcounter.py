@@ -132,6 +132,9 @@ def send_batch(include=None):
     with _batch.sending:
         with _batch.lock:
             pending, _batch.pending = _batch.pending, {}
+            # Until the totals come back, a view waits for them and is sent next: counted on the totals
+            # of the last send, it would show the number this send's own view gets.
+            _batch.sent_at = 0.0
             if _batch.timer is not None:
                 _batch.timer.cancel()
                 _batch.timer = None

@@ -301,3 +301,30 @@ def test_a_batch_is_sent_by_its_timer_when_no_view_comes(make_article, settings)
         threading.Event().wait(0.01)
     assert article.view_count == 3
     assert viewcounter._batch.pending == {}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_batched_concurrent_views_each_show_their_own_number(make_article, settings):
+    """Threads of one worker (gthread) counting at once: every view shown a number of its own, none lost,
+    also while a send is on its way (a view then waits for the totals instead of counting on old ones)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("threads share one in-memory SQLite database here; see tests/test_two_workers.py")
+    settings.VIEW_COUNT_BATCH_SECONDS = 0.002  # many sends during the run
+    article = make_article()
+    barrier, totals = threading.Barrier(8), []
+
+    def visit():
+        barrier.wait()
+        try:
+            totals.extend(viewcounter.count(article.pk) for _ in range(100))
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=visit) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(totals) == list(range(1, 801))
+    assert stored(article) == 800
