@@ -71,6 +71,7 @@ class ArticleAdmin(ReviewableAdminMixin, AttachmentsAdminMixin, StaffEditAdmin):
     ordering = ["-published_at", "-id"]
     list_per_page = 50
     paginator = BoundedCountPaginator
+    show_facets = admin.ShowFacets.NEVER  # "显示计数" counted every filter choice over every article
     readonly_fields = ["view_count", "created_at", "created_by", "updated_at", "updated_by"]
 
     def get_queryset(self, request):
