@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 # Every name passed to pagecache.memoize by the pages below; a new one must be added to the checks here.
 # ("home-categories" holds Category rows, named in the page's language when the page is drawn.)
 CHECKED = {"home-categories", "link-groups", "nav-categories", "nav-documents", "site-settings"}
+CHECKED |= {"footer-home", "footer-page"}  # the rendered footer: test_each_language_has_its_own_footer
 
 CHINESE = ["政府部门", "兄弟协会", "湖南省开发区协会", "园区快讯", "协会简介"]
 ENGLISH = [
@@ -65,6 +66,17 @@ def test_each_language_shows_its_own_remembered_values_whichever_is_asked_first(
         assert text in pages["/"], text
     for text in ENGLISH:
         assert text in pages["/en/"], text
+
+
+@pytest.mark.parametrize("first, second", [("/en/news/", "/news/"), ("/news/", "/en/news/")])
+def test_each_language_has_its_own_footer(client, first, second):
+    """The footer is rendered once per process, language and kind of page (site_footer)."""
+    pages = {first: page(client, first), second: page(client, second)}
+    footers = {url: html[html.index('<footer class="site-footer">') :] for url, html in pages.items()}
+    assert ">湖南省商务厅<" in footers["/news/"] and ">Commerce<" not in footers["/news/"]
+    assert ">Commerce<" in footers["/en/news/"] and ">湖南省商务厅<" not in footers["/en/news/"]
+    assert "联系我们" in footers["/news/"] and "联系我们" not in footers["/en/news/"]
+    assert "湖南省商务厅" not in page(client, "/").split('<footer class="site-footer">')[1]  # not on home
 
 
 def test_every_memoized_value_of_the_pages_is_checked_per_language(client, monkeypatch):
