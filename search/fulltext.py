@@ -54,6 +54,10 @@ VECTOR_COLUMN = "search_vector"  # PostgreSQL: the stored tsvector, not a model 
 COUNT_BOUND = 1000  # counts are exact up to here, then "1000+"
 COUNTED_TABLE_ROWS = 5_000  # term_frequencies: in a larger table a word the statistics know is not counted
 COUNTED_TABLE_BYTES = 8 * 1024 * 1024  # term_frequencies: a smaller table's rows are counted, not estimated
+# term_frequencies in a table of more than COUNTED_TABLE_ROWS: a word the statistics do not know is counted up
+# to this share of the rows (at least COUNTED_MIN_CAP rows); past it, "common", its count unknown.
+COUNTED_SHARE_CAP = 0.002
+COUNTED_MIN_CAP = 50
 SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 
@@ -602,13 +606,21 @@ def _term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
                         THEN reltuples / relpages * pg_relation_size(oid) / current_setting('block_size')::int
                         ELSE (SELECT count(*) FROM {quote(table)}) END AS n
                     FROM pg_class WHERE oid = %s::regclass
+                ), cap AS (
+                    -- A large table's word is counted up to a share of its rows (COUNTED_SHARE_CAP): a word in
+                    -- 30 of each 100 of 100,000 titles took 20 ms to count (a visit to each row).
+                    SELECT CASE WHEN n > %s THEN greatest(%s, ceil(n * %s)) ELSE n + 1 END::bigint AS rows
+                    FROM total
                 )
                 SELECT t.term, known.freq,
                     CASE WHEN known.freq IS NULL OR (SELECT n FROM total) <= %s THEN (
-                        SELECT count(*) FROM {quote(table)}
-                        WHERE {quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, t.query)
+                        SELECT count(*) FROM (
+                            SELECT 1 FROM {quote(table)}
+                            WHERE {quote(VECTOR_COLUMN)} @@ to_tsquery('simple'::regconfig, t.query)
+                            LIMIT (SELECT rows FROM cap)
+                        ) AS found
                     ) END,
-                    (SELECT n FROM total)
+                    (SELECT n FROM total), (SELECT rows FROM cap)
                 FROM unnest(%s::text[], %s::text[]) AS t(term, query) LEFT JOIN known ON known.elem = t.term
                 """,  # noqa: S608
                 [
@@ -617,14 +629,19 @@ def _term_frequencies(model, terms, using=DEFAULT_DB_ALIAS):
                     COUNTED_TABLE_BYTES,
                     quote(table),
                     COUNTED_TABLE_ROWS,
+                    COUNTED_MIN_CAP,
+                    COUNTED_SHARE_CAP,
+                    COUNTED_TABLE_ROWS,
                     [term.text for term in terms],
                     [_quoted(term, "'", ":*") for term in terms],
                 ],
             )
             by_text = {term.text: term for term in terms}
             result = {}
-            for text, share, docs, total in cursor.fetchall():
-                if docs is not None:
+            for text, share, docs, total, cap in cursor.fetchall():
+                if docs is not None and docs >= cap:
+                    share = docs = None  # common: in more rows than were counted
+                elif docs is not None:
                     share = docs / total if total else None
                 result[by_text[text]] = (share, docs)
                 result[ROWS] = total

@@ -386,8 +386,12 @@ def test_a_common_word_needs_no_count_once_the_statistics_know_it(client, make_a
     assert not fulltext.surely_more_than(Article, query.terms, 13)
     with CaptureQueriesContext(connection) as captured:
         assert fulltext.bounded_count(Article.objects.published(), bound=5, estimate=query) == 6
-    counted = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper() and "LIMIT" in q["sql"].upper()]
-    assert bool(counted) != sure  # no LIMITed count when the statistics are sure
+    counted = [
+        q
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and "LIMIT" in q["sql"].upper() and "WITH stats" not in q["sql"]
+    ]
+    assert bool(counted) != sure  # no LIMITed count of the articles when the statistics are sure
 
 
 def test_many_matching_members_are_previewed_from_the_index_name_hits_first(
@@ -606,3 +610,39 @@ def test_statistics_are_refreshed_once_after_migrations_ran(db, monkeypatch):
             sender=app_configs[0], app_config=app_configs[0], verbosity=0, using="default", plan=nothing_ran, apps=apps
         )
     assert analysed == ["default"]
+
+
+def test_in_a_large_table_a_word_is_counted_up_to_a_share_of_its_rows(make_article, monkeypatch):
+    """PostgreSQL: past COUNTED_TABLE_ROWS a word the statistics do not know is counted up to
+    COUNTED_SHARE_CAP of the rows (at least COUNTED_MIN_CAP); past that it is common, its count unknown.
+    Counting a word in 30 of each 100 of 100,000 titles visited each of them (20 ms)."""
+    from search import fulltext
+
+    monkeypatch.setattr(fulltext, "COUNTED_TABLE_ROWS", 3)
+    monkeypatch.setattr(fulltext, "COUNTED_MIN_CAP", 2)
+    for number in range(4):
+        make_article(f"高新区快讯{number}", days_ago=number + 1)
+    make_article("岳阳新闻", days_ago=9)
+    common, rare = fulltext.Term("高新").in_title(), fulltext.Term("岳阳").in_title()
+    shares = fulltext.term_frequencies(Article, [common, rare])
+    if connection.vendor == "postgresql":
+        assert shares[common] == (None, None)  # in 4 of 5 rows: more than the 2 counted
+        assert shares[rare] == (1 / 5, 1)
+    else:  # SQLite's vocabulary table knows every count at once
+        assert shares[common] == (4 / 5, 4) and shares[rare] == (1 / 5, 1)
+
+
+def test_related_remembers_the_shares_of_title_words_until_content_changes(make_article, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    from news.models import word_shares
+
+    settings.PAGE_CACHE_ENABLED = True
+    make_article("长沙高新区企业创新积分制试点")
+    terms = [search.Term("高新").in_title(), search.Term("积分").in_title()]
+    first = word_shares(terms, using="default")
+    with CaptureQueriesContext(connection) as captured:
+        assert word_shares(terms, using="default") == first
+    assert not [q for q in captured.captured_queries if "news_article" in q["sql"]]
+    make_article("株洲高新区新闻")  # content changed: counted again
+    assert word_shares(terms, using="default")[terms[0]] != first[terms[0]]
