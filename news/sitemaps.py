@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from seo.sitemaps import SiteSitemap
 
-from .models import Article, Category
+from .models import ARTICLE_ORDER, Article, Category
 
 
 class ArticleSitemap(SiteSitemap):
@@ -16,7 +16,9 @@ class ArticleSitemap(SiteSitemap):
             Article.objects.published()
             .only("id", "updated_at")
             .annotate(english=english)
-            .order_by("-published_at", "-id")
+            # The lists' order: a deep file's keys come from article_list_idx alone (status, pinned, time, id),
+            # where newest-first by time alone visited each row for its status (22 ms at 100,000 articles).
+            .order_by(*ARTICLE_ORDER)
         )
 
     def lastmod(self, item):

@@ -3,15 +3,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 URLS_PER_SITEMAP = 1_000  # addresses per sitemap file (the protocol allows 50,000; see sitemap_or_index)
 SITEMAP_TEMPLATE = "seo/sitemap.xml"  # Django's sitemap.xml, written in one pass (seo.templatetags)
 PLACEHOLDER_PK = 987654321012  # stands for an item's key in an address reversed once (``url_name``)
 FIELDS = ("lastmod", "priority", "changefreq")
+DEEP_FILE_OFFSET = 5_000  # items: from here a file's page reads its keys first (UncountedPaginator)
 
 
 class SiteSitemap(Sitemap):
@@ -47,7 +49,7 @@ class SiteSitemap(Sitemap):
     @property
     def paginator(self):
         # Pages of items, each item with up to one address per language: a file stays within ``limit``.
-        return Paginator(self.items(), max(1, self.limit // len(settings.LANGUAGES)))
+        return UncountedPaginator(self.items(), max(1, self.limit // len(settings.LANGUAGES)))
 
     def path_of(self, item):
         """The item's address in Chinese (no prefix)."""
@@ -91,6 +93,31 @@ class SiteSitemap(Sitemap):
         return urls
 
 
+class UncountedPaginator(Paginator):
+    """A sitemap file's page of items without counting them all first (a COUNT of 100,000 articles on every
+    file): a page past the last is empty, and an empty page past the first is Django's 404 (EmptyPage).
+    A deep page takes its keys from the index first, then reads those rows (as news's deep list pages)."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("That page number is not an integer")) from error
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        bottom = (number - 1) * self.per_page
+        items = self.object_list
+        if bottom >= DEEP_FILE_OFFSET and hasattr(items, "values_list"):
+            keys = list(items.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+            rows = {row.pk: row for row in items.filter(pk__in=keys)}
+            found = [rows[key] for key in keys if key in rows]
+        else:
+            found = list(items[bottom : bottom + self.per_page])
+        if not found and number > 1:
+            raise EmptyPage(_("That page contains no results"))
+        return self._get_page(found, number, self)
+
+
 class StaticSitemap(SiteSitemap):
     """Pages that are not a model: the home page and the section indexes, each as new as its content."""
 
@@ -129,14 +156,16 @@ def sitemap_or_index(request, sitemaps):
 
     sections = {name: (cls() if callable(cls) else cls) for name, cls in sitemaps.items()}
     # An upper bound without building each list: its items (a COUNT for a queryset) × the languages.
-    sizes = {name: _item_count(section) * len(settings.LANGUAGES) for name, section in sections.items()}
-    if sum(sizes.values()) <= URLS_PER_SITEMAP:
+    counts = {name: _item_count(section) for name, section in sections.items()}
+    if sum(counts.values()) * len(settings.LANGUAGES) <= URLS_PER_SITEMAP:
         return sitemap(request, sitemaps, template_name=SITEMAP_TEMPLATE)
     base = settings.SITE_URL.rstrip("/")
     locations = []
     for name, section in sections.items():
         location = base + reverse("sitemap-section", kwargs={"section": name})
-        for page in range(1, section.paginator.num_pages + 1):  # exact: no listed page may be a 404
+        per_file = section.paginator.per_page
+        files = max(1, -(-counts[name] // per_file))  # from the one count (exact: no listed page may be a 404)
+        for page in range(1, files + 1):
             locations.append(SimpleNamespace(location=location + (f"?p={page}" if page > 1 else ""), last_mod=None))
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": locations}, content_type="application/xml")
 

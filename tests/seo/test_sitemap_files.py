@@ -114,3 +114,23 @@ def test_a_sitemap_file_takes_the_same_queries_however_large_the_archive(
     )
     with django_assert_num_queries(len(small)):
         assert client.get("/sitemap-articles.xml").status_code == 200
+
+
+def test_a_deep_file_reads_its_keys_first_and_no_file_counts_the_archive(archive, monkeypatch, client, settings):
+    """A file's page needs no COUNT of every article (a page past the last is an empty page: 404), and from
+    DEEP_FILE_OFFSET items on its keys come from the index first: the same addresses either way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from seo import sitemaps as module
+
+    settings.PAGE_CACHE_ENABLED = False
+    monkeypatch.setattr(module.SiteSitemap, "limit", 4)
+    shallow = [client.get("/sitemap-articles.xml", {"p": page}).content for page in range(1, 5)]
+    monkeypatch.setattr(module, "DEEP_FILE_OFFSET", 2)  # page 2 on is "deep"
+    with CaptureQueriesContext(connection) as queries:
+        deep = [client.get("/sitemap-articles.xml", {"p": page}).content for page in range(1, 5)]
+    assert deep == shallow
+    assert not [query for query in queries if "COUNT(" in query["sql"].upper()]
+    assert client.get("/sitemap-articles.xml", {"p": 5}).status_code == 404
+    assert client.get("/sitemap-articles.xml", {"p": "x"}).status_code == 404
