@@ -149,11 +149,12 @@ def send_batch(include=None):
             with _batch.lock:
                 for article_id, views in unsent.items():  # the database is out: kept for the next send
                     _batch.pending[article_id] = _batch.pending.get(article_id, 0) + views
-                # Views counted while this send ran are in the new pending: shown on top of the totals.
                 _batch.shown = {
                     article_id: total + _batch.pending.get(article_id, 0) for article_id, total in totals.items()
                 }
                 _batch.sent_at = time.monotonic()
+                if _batch.pending:  # kept after a failure: tried again by the timer if no view comes
+                    _batch.start_timer(max(settings.VIEW_COUNT_BATCH_SECONDS, 1))
     return totals.get(include)
 
 

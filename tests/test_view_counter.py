@@ -279,6 +279,7 @@ def test_a_batch_holds_every_article_viewed_and_keeps_views_the_database_refused
     monkeypatch.setattr(viewcounter, "_send_views", lambda *args: (_ for _ in ()).throw(DatabaseError("out")))
     with pytest.raises(DatabaseError):
         viewcounter.send_batch()
+    assert viewcounter._batch.timer is not None  # tried again even if no view comes
     monkeypatch.setattr(viewcounter, "_send_views", real)
     assert stored(first) == 3  # the two views the failed send held were kept and sent with the next
     assert stored(second) == 1
