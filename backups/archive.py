@@ -103,6 +103,14 @@ BEGIN
     LOOP
         EXECUTE format('DROP %s IF EXISTS %I CASCADE', relation.kind, relation.relname);
     END LOOP;
+    -- The functions of the schema's triggers (the search index's title words), not an extension's.
+    FOR relation IN
+        SELECT p.oid::regprocedure AS signature FROM pg_proc p
+        WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind IN ('f', 'p')
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', relation.signature);
+    END LOOP;
 END $$;
 """
 
@@ -235,6 +243,8 @@ def restore_backup(folder):
     if manifest["engine"] != engine():
         raise BackupError(f"This backup is of a {manifest['engine']} database; the site uses {engine()}.")
     load_database(folder / manifest["database_file"])
+    # A backup from before a change to the search index gets today's (the title words' table and triggers).
+    fulltext.ensure_indexes(using=connection.alias)
     # A restored database has no planner statistics (pg_restore does not ANALYZE): without them a
     # search for a common word could be planned as for a rare one.
     fulltext.refresh_statistics(connection)

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -623,13 +624,75 @@ def test_in_a_large_table_a_word_is_counted_up_to_a_share_of_its_rows(make_artic
     for number in range(4):
         make_article(f"高新区快讯{number}", days_ago=number + 1)
     make_article("岳阳新闻", days_ago=9)
-    common, rare = fulltext.Term("高新").in_title(), fulltext.Term("岳阳").in_title()
+    common, rare = fulltext.Term("高新"), fulltext.Term("岳阳")  # anywhere: a title word is exact (below)
     shares = fulltext.term_frequencies(Article, [common, rare])
     if connection.vendor == "postgresql":
         assert shares[common] == (None, None)  # in 4 of 5 rows: more than the 2 counted
         assert shares[rare] == (1 / 5, 1)
     else:  # SQLite's vocabulary table knows every count at once
         assert shares[common] == (4 / 5, 4) and shares[rare] == (1 / 5, 1)
+    titled = fulltext.term_frequencies(Article, [common.in_title(), rare.in_title()])
+    assert titled == {common.in_title(): (4 / 5, 4), rare.in_title(): (1 / 5, 1)}
+
+
+def test_title_words_are_counted_exactly_through_every_kind_of_write(make_article, django_assert_num_queries):
+    """A title word's count (相关快讯 weighs words by it) follows save, update, bulk_create, raw SQL, delete
+    and TRUNCATE, and is read in one query however many words: PostgreSQL keeps a table of them with
+    triggers (its statistics know about a thousand words, nearly all of bodies; counting one from the
+    index read every row holding it); SQLite's FTS5 vocabulary table is exact by itself."""
+    from search import fulltext
+
+    def docs(*words):
+        found = fulltext.term_frequencies(Article, [fulltext.Term(word).in_title() for word in words])
+        return [found[fulltext.Term(word).in_title()][1] for word in words]
+
+    first = make_article("岳阳经开区招商推介会")
+    second = make_article("岳阳高新区招商会")
+    assert docs("岳阳", "招商", "高新", "株洲") == [2, 2, 1, 0]
+    second.title = "株洲高新区招商会"
+    second.refresh_search_tokens()
+    second.save()
+    assert docs("岳阳", "株洲", "高新") == [1, 1, 1]
+    Article.objects.filter(pk=second.pk).update(view_count=F("view_count") + 5)  # the view counter: tokens unchanged
+    assert docs("株洲") == [1]
+    bulk = [
+        Article(title=f"株洲产业园快讯{number}", category=first.category, body="<p>正文</p>", status="published")
+        for number in range(3)
+    ]
+    for article in bulk:
+        article.refresh_search_tokens()
+    Article.objects.bulk_create(bulk)
+    assert docs("株洲", "产业") == [4, 3]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Article._meta.db_table} SET search_tokens = %s WHERE id = %s",  # noqa: S608
+            [fulltext.index_text(titles=["湘潭新闻"]), first.pk],
+        )
+    assert docs("岳阳", "湘潭") == [0, 1]
+    Article.objects.filter(title__startswith="株洲产业园").delete()
+    assert docs("株洲", "产业") == [1, 0]
+    with django_assert_num_queries(1):
+        docs(*[f"词{number}" for number in range(100)])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction has deferred checks
+            cursor.execute(f"TRUNCATE {Article._meta.db_table} CASCADE")
+        assert docs("株洲", "湘潭") == [0, 0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table of title words")
+def test_rebuilding_the_index_counts_the_title_words_again(make_article):
+    """A raw change made with the triggers off (a restore tool, a replica) is healed by rebuild_search_index."""
+    from search import fulltext
+
+    make_article("岳阳经开区招商推介会")
+    words = fulltext.title_words_table(Article._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{words}" SET docs = 99')  # noqa: S608
+    term = fulltext.Term("岳阳").in_title()
+    assert fulltext.term_frequencies(Article, [term])[term][1] == 99
+    fulltext.rebuild_index(connection, Article._meta.db_table)
+    assert fulltext.term_frequencies(Article, [term])[term][1] == 1
 
 
 def test_related_remembers_the_shares_of_title_words_until_content_changes(make_article, settings):
@@ -646,3 +709,27 @@ def test_related_remembers_the_shares_of_title_words_until_content_changes(make_
     assert not [q for q in captured.captured_queries if "news_article" in q["sql"]]
     make_article("株洲高新区新闻")  # content changed: counted again
     assert word_shares(terms, using="default")[terms[0]] != first[terms[0]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table of title words")
+@pytest.mark.django_db(transaction=True)  # pg_dump reads what is committed
+def test_a_backup_from_before_the_title_words_is_restored_with_them(make_article, tmp_path, settings):
+    from search import fulltext
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    make_article("岳阳经开区招商推介会")
+    table = Article._meta.db_table
+    words = fulltext.title_words_table(table)
+    with connection.cursor() as cursor:  # the schema of a backup made before them
+        for kind in fulltext.TITLE_WORD_TRIGGERS:
+            cursor.execute(f'DROP TRIGGER "{words}_{kind}" ON "{table}"')
+            cursor.execute(f'DROP FUNCTION "{words}_{kind}"()')
+        cursor.execute(f'DROP TABLE "{words}"')
+    out = StringIO()
+    call_command("backup", output=str(tmp_path / "backups"), stdout=out)
+    folder = out.getvalue().split("Backup written to ")[1].strip()
+    call_command("restore", folder, yes=True, stdout=StringIO())
+    term = fulltext.Term("岳阳").in_title()
+    assert fulltext.term_frequencies(Article, [term])[term][1] == 1
+    make_article("岳阳高新区新闻")
+    assert fulltext.term_frequencies(Article, [term])[term][1] == 2
