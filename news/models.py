@@ -120,6 +120,7 @@ RELATED_MAX_SHARE = 0.5
 RELATED_UNKNOWN_SHARE = 0.1
 RELATED_MIN_SCORE = 3.3
 RELATED_REMEMBERED_WORDS = 20_000  # word_shares: a few MB per worker at most
+RELATED_CANDIDATES = 200  # sharing_words_with: up to this many articles holding a word are scored here
 # Characters of an English summary made from the body (English needs about twice Chinese's).
 ENGLISH_SUMMARY_LENGTH = 240
 
@@ -307,14 +308,18 @@ class ArticleQuerySet(models.QuerySet):
 
         For 相关快讯. Each word (a two-character piece, or a Latin word) of the title and summary is weighted
         by its rarity among the titles, ln(1 / share of titles holding it) (``search.term_frequencies``:
-        the database's own statistics of the index): a word in most titles (高新区 on a 开发区 site) counts
-        little, and a word in more than ``RELATED_MAX_SHARE`` of them not at all. An article relates when its
-        title holds words worth ``RELATED_MIN_SCORE`` together; best score first, then newest: a list of at
-        most ``limit`` articles. Two queries (the shares: see ``term_frequencies``; then the articles: the
-        rarest ``RELATED_TERMS`` words that another article has, each a set of keys from the index),
-        whatever the size of the archive or of the title.
+        exact counts of title words): a word in most titles (高新区 on a 开发区 site) counts little, and a
+        word in more than ``RELATED_MAX_SHARE`` of them not at all. An article relates when its title holds
+        words worth ``RELATED_MIN_SCORE`` together; best score first, then newest: a list of at most
+        ``limit`` articles. Two queries (the shares; then the articles holding any of the rarest
+        ``RELATED_TERMS`` words, one lookup in the index), whatever the size of the archive or of the title.
+
+        The candidates (at most ``RELATED_CANDIDATES``; the rarest words of a title are rare) are scored
+        here from their titles' words, which are the index's title tokens; more than that, and the
+        database scores them (``search.MatchScore``, a set of keys from the index per word).
         """
-        if languages.is_english():
+        english = languages.is_english()
+        if english:
             own = {token for token in fulltext.tokens(article.title_en) if len(token) > 3}  # not of, the, and
             pieces = [token for token in fulltext.tokens(article.title_en, article.summary_en) if len(token) > 3]
             terms = {fulltext.Term(piece).in_english().in_title(): piece in own for piece in pieces}
@@ -335,14 +340,19 @@ class ArticleQuerySet(models.QuerySet):
         chosen = sorted(weights, key=lambda term: -weights[term])[:RELATED_TERMS]
         if not chosen:
             return []
-        best = (
-            self.exclude(pk=article.pk)
-            # The candidates as a set of keys from the index, whatever the statistics say: without them
-            # (after a bulk load) PostgreSQL read every published article's vector (1.2 s at 57,000).
-            .filter(fulltext.IndexMatch(chosen, any_of=True, as_set=True))
-            .annotate(shared_words=fulltext.MatchScore({term: weights[term] for term in chosen}))
-            .order_by("-shared_words", "-published_at", "-id")[:limit]
-        )
+        # The candidates as a set of keys from the index, whatever the statistics say: without them
+        # (after a bulk load) PostgreSQL read every published article's vector (1.2 s at 57,000).
+        holding = self.exclude(pk=article.pk).filter(fulltext.IndexMatch(chosen, any_of=True, as_set=True))
+        candidates = list(holding.order_by("-published_at", "-id")[: RELATED_CANDIDATES + 1])
+        if len(candidates) <= RELATED_CANDIDATES:
+            scores = fulltext.TitleScore({term: weights[term] for term in chosen})
+            for other in candidates:
+                other.shared_words = scores.of(other.title_en if english else other.title)
+            best = sorted(candidates, key=lambda other: -other.shared_words)[:limit]  # stable: newest first
+        else:
+            best = holding.annotate(
+                shared_words=fulltext.MatchScore({term: weights[term] for term in chosen})
+            ).order_by("-shared_words", "-published_at", "-id")[:limit]
         # The score's threshold after the LIMIT, not in the WHERE clause (which would repeat its key sets):
         # the rows come best first, so the first ``limit`` rows reaching it are those of the filtered query.
         return [other for other in best if other.shared_words >= RELATED_MIN_SCORE]

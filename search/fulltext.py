@@ -348,6 +348,37 @@ class MatchScore(Expression):
         return "(" + " + ".join(parts) + ")", tuple(params)
 
 
+class TitleScore:
+    """In Python, what :class:`MatchScore` of title terms (``Term(…).in_title()``) gives a row: the sum of the
+    weights of the terms its title holds, from the title itself (the index's title tokens are its tokens).
+
+    A two-character CJK term is in a title exactly when the title, normalized, contains it (the tokens are
+    the bigrams of each CJK run): a substring test, not a tokenization, for each of a few hundred titles.
+    """
+
+    BIGRAM = re.compile(rf"[{CJK}]{{2}}")
+
+    def __init__(self, weights):
+        self.bigrams, self.others = [], {}
+        for term, weight in weights.items():
+            piece = term.plain
+            if self.BIGRAM.fullmatch(piece):
+                self.bigrams.append((piece, weight))
+            else:
+                self.others[term.text] = weight
+        self.english = any(ENGLISH_MARK in term.text for term in weights)
+
+    def of(self, title):
+        text = normalize(title)
+        for mark in MARKS:
+            text = text.replace(mark, " ")
+        score = sum(weight for piece, weight in self.bigrams if piece in text)
+        if self.others:
+            titled = tokens(english_titles=[title]) if self.english else tokens(titles=[title])
+            score += sum(self.others.get(token, 0.0) for token in titled)
+        return score
+
+
 def _quoted(term, quote, prefix_mark):
     """A term in the index's query syntax: quoted (quotes doubled), with its prefix mark if any."""
     text = term.text.replace(quote, quote * 2)

@@ -356,12 +356,43 @@ def test_related_fills_from_the_category_then_from_all_newest_first(make_article
     assert target.related(limit=1) == [same[0]]
 
 
-def test_related_articles_query_each_words_keys_once(make_article, notices):
-    """The score of 相关快讯 is one expression: each chosen word's set of keys appears once in the SQL
-    (the score in the WHERE clause too repeated them all), and the threshold holds after the LIMIT."""
+def test_related_articles_are_scored_from_the_candidates_titles_one_lookup_in_the_index(make_article, notices):
+    """Up to RELATED_CANDIDATES articles holding a chosen word are read (one lookup in the index for all
+    the words) and scored from their titles' words: the same list as the database's score gives."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from news import models as news_models
+
+    target = make_article("长沙高新区企业创新积分制试点", days_ago=10)
+    close = make_article("企业创新积分制试点经验", days_ago=40, category=notices)
+    closer = make_article("长沙企业创新积分制试点", days_ago=50)
+    make_article("试点工作", days_ago=30)  # one word in common, worth less than RELATED_MIN_SCORE
+    for day in range(4):
+        make_article(f"岳阳新闻{day}", days_ago=60 + day)
+    with CaptureQueriesContext(connection) as captured:
+        shared = Article.objects.published().sharing_words_with(target)
+    assert shared == [closer, close]  # more rare words shared first, though older
+    sql = captured.captured_queries[-1]["sql"]
+    assert "CASE WHEN" not in sql
+    assert sql.count("MATCH" if connection.vendor == "sqlite" else "@@") == 1
+    news_models.RELATED_CANDIDATES, saved = 1, news_models.RELATED_CANDIDATES  # more than that: the database scores
+    try:
+        assert Article.objects.published().sharing_words_with(target) == shared
+    finally:
+        news_models.RELATED_CANDIDATES = saved
+
+
+def test_related_articles_query_each_words_keys_once(make_article, notices, monkeypatch):
+    """Past RELATED_CANDIDATES the score of 相关快讯 is one expression: each chosen word's set of keys appears
+    once in the SQL (the score in the WHERE clause too repeated them all), and the threshold holds after
+    the LIMIT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from news import models as news_models
+
+    monkeypatch.setattr(news_models, "RELATED_CANDIDATES", 0)
     target = make_article("长沙高新区企业创新积分制试点", days_ago=10)
     close = make_article("企业创新积分制试点经验", days_ago=40, category=notices)
     make_article("试点工作", days_ago=30)  # one word in common, worth less than RELATED_MIN_SCORE
