@@ -15,6 +15,7 @@ from richtext.views import editor_upload
 from search.views import SearchView
 from security import twofactor
 from seo.sitemaps import SITEMAP_TEMPLATE, StaticSitemap, sitemap_or_index
+from seo.views import page_qr
 
 from . import views
 
@@ -52,6 +53,7 @@ sitemaps = {
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("search/", SearchView.as_view(), name="search"),
+    path("qr.svg", page_qr, name="page_qr"),
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("news/", include("news.urls")),
     path("about/", include("association.urls")),

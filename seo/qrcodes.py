@@ -1,5 +1,6 @@
 """QR codes of page addresses, drawn on the server as inline SVG (segno; no outside service)."""
 
+import io
 from functools import lru_cache
 
 import segno
@@ -22,3 +23,27 @@ def qr_svg(url, label="本页二维码"):
     svg = code.svg_inline(scale=3, border=4, dark="#000", light="#fff", svgclass="qr-code", lineclass=None)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1)
     return mark_safe(svg)  # noqa: S308 - segno's own markup; the label is escaped
+
+
+# The QR code image of a page (qr_image): drawn at this size, in CSS pixels, whatever the code's version.
+IMAGE_SIZE = 123
+
+
+@lru_cache(maxsize=1024)
+def qr_svg_document(url):
+    """A standalone SVG image (``image/svg+xml``) of ``url``'s QR code, dark on an explicit white ground,
+    scalable (a viewBox, no size): served by ``seo.views.page_qr`` for the ``<img>`` of a page's share box."""
+    out = io.BytesIO()
+    segno.make(url, error="m", mask=MASK).save(
+        out,
+        kind="svg",
+        scale=3,
+        border=4,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        xmldecl=False,
+        svgclass=None,
+        lineclass=None,
+    )
+    return out.getvalue()

@@ -98,9 +98,54 @@ def test_articles_and_documents_have_a_print_button_and_a_qr_code_of_their_addre
     for url in [article.get_absolute_url(), "/about/intro/"]:
         content = client.get(url).content.decode()
         assert '<button type="button" class="share-box__print" data-print hidden>打印本页</button>' in content
-        assert '<svg role="img" aria-label="本页网址的二维码" focusable="false"' in content
+        image = f'<img class="qr-code" src="/qr.svg?page={url}" alt="本页网址的二维码"'
+        assert image in content and 'width="123" height="123" loading="lazy">' in content
         assert f"<p>本页网址：http://testserver{url}</p>" in content  # the print-only footer
+        code = client.get(f"/qr.svg?page={url}")
+        assert code.status_code == 200 and code["Content-Type"] == "image/svg+xml"
+        assert code.content == qr_image_of(f"http://testserver{url}")
     assert "share-box" not in client.get("/news/").content.decode()
+
+
+def qr_image_of(url):
+    import io
+
+    import segno
+
+    from seo.qrcodes import MASK
+
+    out = io.BytesIO()
+    segno.make(url, error="m", mask=MASK).save(
+        out, kind="svg", scale=3, dark="#000", light="#fff", omitsize=True, xmldecl=False, svgclass=None, lineclass=None
+    )
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_qr_code_image_draws_only_the_address_of_a_page_with_a_share_box(client, make_article):
+    """Any other path, an address elsewhere, a path of the other language, a path too long: 404, never a code."""
+    article = make_article(title_en="Signing", body_en="<p>Signed.</p>")
+    english = f"/en/news/{article.pk}/"
+    assert f'src="/en/qr.svg?page={english}"' in client.get(english).content.decode()
+    code = client.get(f"/en/qr.svg?page={english}")
+    assert code.status_code == 200 and code.content == qr_image_of(f"http://testserver{english}")
+    assert client.head(f"/qr.svg?page=/news/{article.pk}/").status_code == 200
+    assert client.post(f"/qr.svg?page=/news/{article.pk}/").status_code == 405
+    for bad in [
+        "/qr.svg",
+        "/qr.svg?page=",
+        "/qr.svg?page=/news/",
+        "/qr.svg?page=/admin/",
+        "/qr.svg?page=https://evil.example/news/1/",
+        "/qr.svg?page=//evil.example/news/1/",
+        f"/qr.svg?page={english}",
+        f"/en/qr.svg?page=/news/{article.pk}/",
+        "/qr.svg?page=/news/1/" + "x" * 300,
+    ]:
+        response = client.get(bad)
+        assert response.status_code == 404, bad
+        assert response["Content-Type"].startswith("text/html"), bad
+    assert client.get("/qr.svg?page=/news/%00/").status_code == 400
 
 
 def test_qr_code_encodes_the_address_it_is_given():

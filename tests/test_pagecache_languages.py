@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 # ("home-categories" holds Category rows, named in the page's language when the page is drawn.)
 CHECKED = {"home-categories", "link-groups", "nav-categories", "nav-documents", "site-settings"}
 CHECKED |= {"footer-home", "footer-page"}  # the rendered footer: test_each_language_has_its_own_footer
+NAVIGATION = "nav-html:"  # the rendered navigation, one per section: test_the_navigation_is_remembered_per_section
 
 CHINESE = ["政府部门", "兄弟协会", "湖南省开发区协会", "园区快讯", "协会简介"]
 ENGLISH = [
@@ -90,7 +91,32 @@ def test_every_memoized_value_of_the_pages_is_checked_per_language(client, monke
     monkeypatch.setattr(pagecache, "memoize", recording)
     for url in ("/", "/en/", "/news/", "/en/news/", "/members/", "/contact/", "/search/?q=协会"):
         client.get(url)
+    names = {name for name in names if not name.startswith(NAVIGATION)}
     assert names <= CHECKED, names - CHECKED
+
+
+def test_the_navigation_is_remembered_per_section_and_language(client):
+    """site_navigation renders the navigation once per process, language and section until content changes:
+    each section's pages mark their own item, each language has its own labels."""
+
+    def navigation(url):
+        html = page(client, url)
+        return html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index('<nav class="site-nav"'))]
+
+    def current(nav):
+        return nav.split("site-nav__item--current")[1].split("</li>")[0]
+
+    assert 'aria-current="page">首页<' in current(navigation("/"))
+    for url in ("/news/park-express/", "/news/park-express/?page=1", "/contact/"):
+        navigation(url)  # remembered
+    assert ">园区快讯<" in current(navigation("/news/park-express/"))
+    assert ">联系我们<" in current(navigation("/contact/"))
+    assert 'aria-current="page">首页<' in current(navigation("/"))
+    english = navigation("/en/news/park-express/")
+    assert ">Park Express<" in current(english) and "园区快讯" not in english
+    assert ">园区快讯<" in current(navigation("/news/park-express/"))
+    Category.objects.create(name="招商引资", slug="invest", show_in_nav=True, order=99)  # content changed
+    assert ">招商引资<" in navigation("/news/park-express/")
 
 
 def test_a_memoized_value_is_computed_once_per_language():

@@ -21,6 +21,19 @@ def main_navigation(context):
 
 
 @register.simple_tag(takes_context=True)
+def site_navigation(context):
+    """The main navigation (partials/nav.html), rendered once per process, language and current section until
+    content changes: it shows only the 栏目, the documents and the section marked, the same on every page of
+    a section (its render was about 0.5 ms of each page-cache miss). Without a request (the 500 page), as is."""
+    nav = context.template.engine.get_template("partials/nav.html")
+    request = context.get("request")
+    if request is None:
+        return nav.render(context)
+    section = context.get("nav_section") or navigation.section_from_url(request)
+    return pagecache.memoize(f"nav-html:{section}", lambda: nav.render(context))
+
+
+@register.simple_tag(takes_context=True)
 def site_footer(context):
     """The footer (partials/footer.html), rendered once per process, language and kind of page (home or
     not) until content changes: it shows only the site settings, the 友情链接 and links, the same on every

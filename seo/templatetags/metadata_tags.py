@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from seo import structured_data
-from seo.qrcodes import qr_svg
+from seo.qrcodes import IMAGE_SIZE, qr_svg
 
 register = template.Library()
 
@@ -55,6 +55,12 @@ def news_article_json_ld(context, article):
 @register.simple_tag
 def qr_code(url, label=None):
     return qr_svg(url, label or _("本页二维码"))
+
+
+@register.simple_tag
+def qr_image_size():
+    """The width and height of a page's QR code image (partials/share_box.html)."""
+    return IMAGE_SIZE
 
 
 class BreadcrumbTrailNode(template.Node):

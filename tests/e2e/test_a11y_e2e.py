@@ -184,11 +184,21 @@ def test_print_button_prints_and_paper_shows_the_address_and_date(seeded, new_co
     expect(page.locator(".a11y-toolbar")).to_be_hidden()
     expect(box.get_by_role("button", name="打印本页")).to_be_hidden()
     expect(box.get_by_role("img", name="本页网址的二维码")).to_be_visible()  # a reader of the paper scans it
+    code = box.get_by_role("img", name="本页网址的二维码")
+    expect(code).to_have_js_property("complete", True)
+    assert code.evaluate("image => image.naturalWidth") > 0  # the image was drawn (seo.views.page_qr)
 
     phone = new_context(width=PHONE, height=844).new_page()
+    asked = []
+    phone.on("request", lambda request: asked.append(request.url) if "/qr.svg" in request.url else None)
     phone.goto(url)
     expect(phone.get_by_role("button", name="打印本页")).to_be_visible()
     expect(phone.get_by_role("img", name="本页网址的二维码")).to_be_hidden()
+    assert asked == []  # hidden on a phone: not even loaded
+    phone.emulate_media(media="print")  # printed from a phone: the paper has the code
+    on_paper = phone.get_by_role("img", name="本页网址的二维码")
+    expect(on_paper).to_be_visible()
+    phone.wait_for_function("document.querySelector('.share-box__qr img').naturalWidth > 0")
 
 
 def test_reduced_motion_and_more_contrast_are_respected(seeded, new_context):
