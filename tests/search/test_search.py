@@ -741,9 +741,17 @@ def test_a_titles_score_in_python_is_the_sum_over_its_index_title_tokens(english
     bigram by a substring test, a Latin word as a whole token (hnda is not in hndza)."""
     from search import fulltext
 
-    titles = ["长沙高新区ＨＮＤＡ招商会", "岳阳经开区 hndza 推介", "湘潭·高新区：长沙会", "Park news 长沙", "parking lot"]
+    titles = [
+        "长沙高新区ＨＮＤＡ招商会",
+        "岳阳经开区 hndza 推介",
+        "湘潭·高新区：长沙会",
+        "Park news 长沙",
+        "parking lot",
+    ]
     pieces = ["长沙", "高新", "沙高", "招商", "hnda", "hndza", "park", "会议", "经开"]
-    terms = [fulltext.Term(piece).in_english().in_title() if english else fulltext.Term(piece).in_title() for piece in pieces]
+    terms = [
+        fulltext.Term(piece).in_english().in_title() if english else fulltext.Term(piece).in_title() for piece in pieces
+    ]
     weights = {term: float(2**number) for number, term in enumerate(terms)}
     score = fulltext.TitleScore(weights)
     for title in titles:
