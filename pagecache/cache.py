@@ -66,6 +66,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, Error, connections, transaction
 from django.db.transaction import TransactionManagementError
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -453,6 +454,16 @@ def run_deferred_at_request_end(sender, **kwargs):
 # -- The in-process store --------------------------------------------------------------------------
 
 
+def _pieces(body, placeholder):
+    """``body`` cut at each ``placeholder``: views of it (no copy), for ``value.join(pieces)``."""
+    view, pieces, start = memoryview(body), [], 0
+    while (found := body.find(placeholder, start)) != -1:
+        pieces.append(view[start:found])
+        start = found + len(placeholder)
+    pieces.append(view[start:])
+    return tuple(pieces)
+
+
 class Entry(NamedTuple):
     generation: int
     epoch: int
@@ -461,6 +472,11 @@ class Entry(NamedTuple):
     etag: str | None
     slots: tuple  # (placeholder bytes, fill(request) -> str, value shown when stored) filled in for every visitor
     stored_at: float = 0.0  # time.time() when rendered: the Age of a stale copy
+    # The body around its one slot's placeholder (views of it, no copy): a hit joins them with the value
+    # instead of searching the page for the placeholder. Empty for a page without exactly one slot.
+    pieces: tuple = ()
+    # The headers as Django's ResponseHeaders keeps them, checked once when stored: a hit copies them.
+    header_store: dict | None = None
 
     @property
     def size(self):
@@ -776,7 +792,9 @@ class PageCacheMiddleware:
             response["ETag"] = etag
         patch_vary_headers(response, ("Cookie",))
         headers = tuple((name, value) for name, value in response.items() if name.lower() not in _NOT_STORED)
-        entry = Entry(stamp.generation, epoch, headers, body, etag, slots, time.time())
+        pieces = _pieces(body, slots[0][0]) if len(slots) == 1 else ()
+        header_store = ResponseHeaders(dict(headers))._store
+        entry = Entry(stamp.generation, epoch, headers, body, etag, slots, time.time(), pieces, header_store)
         STORE.put(key, entry)
         return entry
 
@@ -806,10 +824,13 @@ class PageCacheMiddleware:
                 except Error:  # the database is out: the value as this copy was rendered with
                     logger.warning("page cache: a per-visitor value cannot be read; showing the stored one")
                     shown = value
-                body = body.replace(placeholder, shown.encode())
+                body = shown.encode().join(entry.pieces) if entry.pieces else body.replace(placeholder, shown.encode())
         response = HttpResponse(body)
-        for name, value in entry.headers:
-            response[name] = value
+        if entry.header_store is not None:
+            response.headers._store = dict(entry.header_store)  # checked when stored (ResponseHeaders)
+        else:
+            for name, value in entry.headers:
+                response[name] = value
         response["Content-Length"] = str(len(body))
         response["X-Page-Cache"] = outcome
         if stale:

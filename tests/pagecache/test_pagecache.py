@@ -74,6 +74,33 @@ def test_a_hit_keeps_the_security_headers_of_the_rendered_page(client, make_arti
     assert "Cookie" in second.headers["Vary"]
 
 
+def test_a_hit_has_every_header_of_the_rendered_page_each_its_own_copy(client, make_article):
+    """A hit copies the headers as stored (checked once, when stored), the counted article's included; what
+    one response does to its headers never reaches the next."""
+    article = make_article()
+    for url in ("/news/", article.get_absolute_url()):
+        first = get(client, url)
+        second = get(client, url)
+        assert outcome(second) == "hit"
+        for name, value in first.items():
+            if name not in ("X-Page-Cache", "Content-Length"):
+                assert second[name] == value, name
+        assert second["Content-Length"] == str(len(second.content))
+        second["X-Mine"] = "changed"
+        del second["Vary"]
+        third = get(client, url)
+        assert "X-Mine" not in third and third["Vary"] == first["Vary"]
+
+
+def test_the_counted_article_is_its_page_with_each_visitors_count(client, make_article):
+    article = make_article()
+    url = article.get_absolute_url()
+    pages = [get(client, url).content.decode() for _ in range(3)]
+    counts = [page.split('class="article__views">')[1].split("<")[0] for page in pages]
+    assert counts == ["1", "2", "3"]
+    assert pages[2] == pages[0].replace('class="article__views">1<', 'class="article__views">3<')
+
+
 def test_a_cache_miss_takes_no_more_queries_than_an_uncached_page(client, make_article, settings):
     make_article()
     for url in ("/", "/news/"):
