@@ -17,8 +17,8 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
 from simple_history.models import HistoricalRecords
 
 from hnda_site import languages
@@ -90,6 +90,16 @@ class KeysFrom(Expression):
             arms.append(f"SELECT * FROM {keys_sql} AS keys_{number}")  # noqa: S608 - compiled by Django
             params += keys_params
         return f"{pk_sql} IN ({' UNION ALL '.join(arms)})", params
+
+
+@lru_cache(maxsize=16)
+def _detail_path(language, script_prefix, urlconf):
+    """An article's address around its number, as ``reverse("news:detail")`` gives it in this language,
+    under this script prefix and URLconf: a list of twenty (the home page's columns: forty) reversed each
+    one (22 µs)."""
+    mark = "918273645"
+    before, after = reverse("news:detail", args=[int(mark)], urlconf=urlconf).split(mark)
+    return before, after
 
 
 @lru_cache(maxsize=512)
@@ -478,7 +488,8 @@ class Article(EditVersioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("news:detail", args=[self.pk])
+        before, after = _detail_path(translation.get_language(), get_script_prefix(), get_urlconf())
+        return f"{before}{self.pk}{after}"
 
     def record_cover_size(self):
         """Keep ``cover_width``/``cover_height`` those of the cover (read when a new one is uploaded)."""

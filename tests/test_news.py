@@ -492,3 +492,23 @@ def test_the_admin_article_list_reads_no_large_text(staff_client, make_article):
     page = response.content.decode()
     assert page.count('alt="True"') == 1  # the 英文版 column, from the titles' and bodies' emptiness alone
     assert english.title in page
+
+
+def test_an_articles_address_is_what_reverse_gives_in_each_language_and_prefix(db):
+    """Article.get_absolute_url builds the address around the number, once per language and script prefix."""
+    from django.urls import reverse, set_script_prefix
+    from django.utils import translation
+
+    for pk in (1, 7, 12345, 918273645, 10**12):
+        article = Article(pk=pk)
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                assert article.get_absolute_url() == reverse("news:detail", args=[pk])
+    try:
+        set_script_prefix("/site/")
+        assert Article(pk=5).get_absolute_url() == reverse("news:detail", args=[5]) == "/site/news/5/"
+    finally:
+        set_script_prefix("/")
+    assert Article(pk=5).get_absolute_url() == "/news/5/"
+    with translation.override("en"):
+        assert Article(pk=5).get_absolute_url() == "/en/news/5/"

@@ -98,6 +98,13 @@ def local_day(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+@register.filter(expects_localtime=True)
+def iso_time(value):
+    """A time for ``<time datetime>`` and metadata, ISO 8601 in Asia/Shanghai: what ``|date:'c'`` gives,
+    without building Django's date formatter for each (9 µs of its 13; a list shows twenty)."""
+    return value.isoformat() if value else ""
+
+
 @register.filter
 def elided_pages(page_obj):
     """Page numbers around the current page, with … where pages are left out."""
