@@ -560,7 +560,7 @@ def title_words_table(table):
     return f"{table}_title_words"
 
 
-# The title tokens of the rows in a transition table or a row variable: {rows} is one of those names.
+# The title tokens of the rows of {rows}: a trigger's transition table, or the table itself (filling it).
 _TITLE_TOKENS = (
     f'SELECT term FROM {{rows}}, unnest(tsvector_to_array({{rows}}."{VECTOR_COLUMN}")) AS term '  # noqa: S608
     f"WHERE left(term, 1) = '{TITLE_MARK}'"
