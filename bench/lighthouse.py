@@ -74,7 +74,9 @@ def main(argv=None):
     parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
     parser.add_argument("--min-score", type=int, default=100)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "lighthouse.json"))
+    parser.add_argument("--pages", nargs="+", choices=sorted(PAGES), help="only these pages (default: all)")
     args = parser.parse_args(argv)
+    pages = {name: path for name, path in PAGES.items() if not args.pages or name in args.pages}
     with tempfile.TemporaryDirectory(prefix="hnda-lighthouse-") as folder:
         workdir = Path(folder)
         env = django_env(f"sqlite:///{workdir / 'site.sqlite3'}", workdir / "static", workdir / "media", None)
@@ -87,7 +89,7 @@ def main(argv=None):
         site = start_gunicorn("hnda_site.wsgi", env, port, 2, 1, workdir / "site.log")
         results, low = {}, []
         try:
-            for name, path in PAGES.items():
+            for name, path in pages.items():
                 for form_factor in ("mobile", "desktop"):
                     scores, failed = lighthouse(
                         args.lighthouse, f"http://127.0.0.1:{port}{path}", form_factor, args.chrome
