@@ -198,7 +198,14 @@ def test_print_button_prints_and_paper_shows_the_address_and_date(seeded, new_co
     phone.emulate_media(media="print")  # printed from a phone: the paper has the code
     on_paper = phone.get_by_role("img", name="本页网址的二维码")
     expect(on_paper).to_be_visible()
-    phone.wait_for_function("document.querySelector('.share-box__qr img').naturalWidth > 0")
+    loaded = on_paper.evaluate(  # a function, not a string to evaluate: the Content-Security-Policy has no eval
+        """image => new Promise(done => {
+            if (image.complete && image.naturalWidth) { done(image.naturalWidth); return; }
+            image.addEventListener("load", () => done(image.naturalWidth));
+            setTimeout(() => done(0), 5000);
+        })"""
+    )
+    assert loaded > 0
 
 
 def test_reduced_motion_and_more_contrast_are_respected(seeded, new_context):
