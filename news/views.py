@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 from hnda_site import languages
@@ -20,7 +20,20 @@ DEEP_PAGE_OFFSET = 400  # from here a page skips keys, not rows
 
 class KeysFirstPaginator(Paginator):
     """A deep page (page 2,000 of a 栏目) takes its 20 keys from the list's covering index first, then
-    reads those 20 rows: skipping 40,000 rows would read each of them, skipping keys reads the index."""
+    reads those 20 rows: skipping 40,000 rows would read each of them, skipping keys reads the index.
+
+    With a ``count_key``, the count is remembered per process and language until content changes
+    (``pagecache.memoize``; a scheduled article's time moves the page cache's stamp on too): the pages of a
+    list, each rendered once, count the same articles."""
+
+    count_key = None
+
+    @cached_property
+    def count(self):
+        counted = Paginator.count.func
+        if self.count_key is None:
+            return counted(self)
+        return pagecache.memoize(self.count_key, lambda: counted(self))
 
     def page(self, number):
         number = self.validate_number(number)
@@ -52,6 +65,11 @@ class ArticleListView(PageNumberMixin, ListView):
             articles = articles.filter(category=self.category)
         return articles
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count_key = f"article-count:{self.category.pk if self.category else 'all'}"
+        return paginator
+
     def get_context_data(self, **kwargs):
         nav_section = self.category.nav_key if self.category else None
         return super().get_context_data(category=self.category, nav_section=nav_section, **kwargs)
@@ -59,7 +77,11 @@ class ArticleListView(PageNumberMixin, ListView):
 
 class CategoryArticleListView(ArticleListView):
     def get(self, request, *args, slug, **kwargs):
-        self.category = get_object_or_404(Category, slug=slug)
+        # The 栏目 by their 网址名, remembered per process until content changes (a few rows).
+        categories = pagecache.memoize("categories-by-slug", lambda: {c.slug: c for c in Category.objects.all()})
+        self.category = categories.get(slug)
+        if self.category is None:
+            raise Http404
         return super().get(request, *args, **kwargs)
 
 

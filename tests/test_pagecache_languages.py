@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 # ("home-categories" holds Category rows, named in the page's language when the page is drawn.)
 CHECKED = {"home-categories", "link-groups", "nav-categories", "nav-documents", "site-settings"}
 CHECKED |= {"footer-home", "footer-page"}  # the rendered footer: test_each_language_has_its_own_footer
+CHECKED |= {"categories-by-slug", "article-count:all"}  # rows read in any language; a count per language
 NAVIGATION = "nav-html:"  # the rendered navigation, one per section: test_the_navigation_is_remembered_per_section
 HEADER = "header:"  # the rendered header, one per reading preference and language switch: tests/test_site_header.py
 

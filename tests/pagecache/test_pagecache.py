@@ -520,3 +520,30 @@ def test_a_page_the_cache_does_not_keep_reads_the_stamp_once(client, make_articl
         client.get("/search/", {"q": "园区"})
     stamp_reads = [query for query in captured.captured_queries if "pagecachestamp" in query["sql"].lower()]
     assert len(stamp_reads) == (0 if redisconn.configured() else 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lists_count_is_remembered_until_content_or_the_schedule_changes_it(client, make_article):
+    """The pages of a list count the same articles: once per process and language until content changes,
+    and a scheduled article's time moves the stamp on (its list pages show it in their count)."""
+    for number in range(25):
+        make_article(f"快讯{number}", days_ago=number + 1)
+    first = get(client, "/news/park-express/")
+    assert "（第 2 页）" not in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, "/news/park-express/?page=2")
+    assert outcome(second) == "miss" and second.status_code == 200
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert not [query for query in queries.captured_queries if "news_category" in query["sql"]]
+    assert "快讯24" in second.content.decode() and 'href="?page=3"' not in second.content.decode()
+    for number in range(20):
+        make_article(f"新快讯{number}")  # content changed: 45 articles, three pages
+    assert 'href="?page=3"' in get(client, "/news/park-express/?page=2").content.decode()
+    publish_at = timezone.now() + timedelta(hours=2)
+    for number in range(16):
+        make_article(f"定时快讯{number}", published_at=publish_at)
+    page_four = "/news/park-express/?page=4"
+    assert client.get(page_four, headers={"user-agent": BROWSER_USER_AGENT}).status_code == 404
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert "快讯24" in get(client, page_four).content.decode()  # 61 articles: the oldest on a fourth page
+    assert client.get("/news/no-such-column/", headers={"user-agent": BROWSER_USER_AGENT}).status_code == 404
