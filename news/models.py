@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import (
     BooleanField,
     Count,
@@ -56,6 +56,74 @@ def word_shares(terms, using):
             remembered.clear()
         remembered.update(found)
     return {term: remembered.get(term, (None, None)) for term in terms}
+
+
+NEIGHBOUR_FIELDS = ("id", "title", "title_en")
+
+
+def _public_sql(using, english, fields):
+    """Pieces of a statement over the public articles (``published().in_page_language()``), written by hand
+    for the article page's small reads of an index (``neighbour_statement``, ``latest_statement``), which
+    the ORM took longer to build than the database to answer: the quoted ``fields`` and table, and the
+    condition (parameters: status, now)."""
+    quote = connections[using].ops.quote_name
+    columns = ", ".join(quote(Article._meta.get_field(name).column) for name in fields)
+    public = "status = %s AND published_at <= %s"
+    if english:
+        public += " AND title_en <> '' AND body_en <> ''"
+    return columns, quote(Article._meta.db_table), public
+
+
+@lru_cache(maxsize=16)
+def neighbour_statement(using, english):
+    """SQL of ``Article.neighbours`` on database ``using``: the next newer and the next older public article
+    of a 栏目, each a range of ``article_category_idx`` from the article's time read in the index's order
+    until the first row past it (``published_at > t OR (published_at = t AND id > pk)`` made SQLite sort
+    every newer article of the 栏目 by id: 6 ms at 10,000 articles). The first column tells them apart: 1
+    newer, 0 older. Parameters, for each of the two: 栏目, status, now, 发布时间 twice, the article's key."""
+    columns, table, public = _public_sql(using, english, NEIGHBOUR_FIELDS)
+    sides = (
+        (1, "published_at >= %s AND NOT (published_at = %s AND id <= %s) ORDER BY published_at, id"),
+        (0, "published_at <= %s AND NOT (published_at = %s AND id >= %s) ORDER BY published_at DESC, id DESC"),
+    )
+    return " UNION ALL ".join(
+        f"SELECT {newer}, {columns} FROM (SELECT {columns} FROM {table} WHERE category_id = %s AND {public} "  # noqa: S608
+        f"AND {side} LIMIT 1) side{newer}"
+        for newer, side in sides
+    )
+
+
+@lru_cache(maxsize=16)
+def latest_statement(using, english):
+    """SQL of the newest public articles of a 栏目 (first column 1) and of all 栏目 (0), each LIMITed and read
+    from an index in its order (ordering every public article by "same 栏目 first" sorted the whole archive;
+    a list of keys for each, combined by ``OR``, made PostgreSQL test every article against them).
+    Parameters: 栏目, status, now, how many; status, now, how many."""
+    columns, table, public = _public_sql(using, english, RELATED_FIELDS)
+    newest = "ORDER BY published_at DESC, id DESC LIMIT %s"
+    return (
+        f"SELECT 1, {columns} FROM (SELECT {columns} FROM {table} WHERE category_id = %s AND {public} {newest}) same "  # noqa: S608
+        f"UNION ALL SELECT 0, {columns} FROM (SELECT {columns} FROM {table} WHERE {public} {newest}) anywhere"
+    )
+
+
+@lru_cache(maxsize=256)
+def candidate_statement(using, english, skipped, words):
+    """SQL of 相关快讯's candidates (``Article.sharing_words``): the newest public articles holding any of
+    ``words`` words, from the index (``search.any_of_keys_sql``: the keys found once, whatever the
+    statistics say; without them, after a bulk load, PostgreSQL read every published article's vector,
+    1.2 s at 57,000), leaving out ``skipped`` keys, LIMITed. Parameters: status, now, the keys left out,
+    the index's (``any_of_keys_sql``), how many."""
+    connection = connections[using]
+    columns, table, public = _public_sql(using, english, RELATED_FIELDS)
+    keys = fulltext.any_of_keys_sql(connection, Article, words)
+    pk = connection.ops.quote_name(Article._meta.pk.column)
+    found = f"{pk} = ANY(ARRAY({keys}))" if connection.vendor == "postgresql" else f"{pk} IN ({keys})"
+    left_out = ", ".join(["%s"] * skipped)
+    return (
+        f"SELECT {columns} FROM {table} WHERE {public} AND {pk} NOT IN ({left_out}) AND {found} "  # noqa: S608
+        f"ORDER BY published_at DESC, id DESC LIMIT %s"
+    )
 
 
 class KeysFrom(Expression):
@@ -121,7 +189,7 @@ def validate_category_slug(value):
 
 # 相关快讯: how many are shown, and among how many recent articles they are chosen.
 RELATED_COUNT = 5
-# 相关快讯 (ArticleQuerySet.sharing_words_with): words of a title and summary looked up, the rarest used,
+# 相关快讯 (Article.sharing_words): words of a title and summary looked up, the rarest used,
 # a word in more than this share of titles ignored, the share assumed without statistics, the score needed
 # (ln(1/share) summed: two pieces each in 1/5 of the titles, or one in 1/20, do not relate; 高新区 alone never).
 RELATED_LOOKUP = 200
@@ -130,7 +198,8 @@ RELATED_MAX_SHARE = 0.5
 RELATED_UNKNOWN_SHARE = 0.1
 RELATED_MIN_SCORE = 3.3
 RELATED_REMEMBERED_WORDS = 20_000  # word_shares: a few MB per worker at most
-RELATED_CANDIDATES = 200  # sharing_words_with: up to this many articles holding a word are scored here
+RELATED_CANDIDATES = 200  # sharing_words: up to this many articles holding a word are scored here
+RELATED_FIELDS = ("id", "title", "title_en", "published_at", "pinned", "category_id")  # what a 相关快讯 shows
 # Characters of an English summary made from the body (English needs about twice Chinese's).
 ENGLISH_SUMMARY_LENGTH = 240
 
@@ -314,60 +383,6 @@ class ArticleQuerySet(models.QuerySet):
         """Articles matching every word of ``query`` (see search.fulltext): best rank first, then newest."""
         return fulltext.search(self, query).order_by("search_rank", "-published_at", "-id")
 
-    def sharing_words_with(self, article, limit=5):
-        """Other articles whose titles share the rarest words of ``article``'s whole title and summary.
-
-        For 相关快讯. Each word (a two-character piece, or a Latin word) of the title and summary is weighted
-        by its rarity among the titles, ln(1 / share of titles holding it) (``search.term_frequencies``:
-        exact counts of title words): a word in most titles (高新区 on a 开发区 site) counts little, and a
-        word in more than ``RELATED_MAX_SHARE`` of them not at all. An article relates when its title holds
-        words worth ``RELATED_MIN_SCORE`` together; best score first, then newest: a list of at most
-        ``limit`` articles. Two queries (the shares; then the articles holding any of the rarest
-        ``RELATED_TERMS`` words, one lookup in the index), whatever the size of the archive or of the title.
-
-        The candidates (at most ``RELATED_CANDIDATES``; the rarest words of a title are rare) are scored
-        here from their titles' words, which are the index's title tokens; more than that, and the
-        database scores them (``search.MatchScore``, a set of keys from the index per word).
-        """
-        english = languages.is_english()
-        if english:
-            own = {token for token in fulltext.tokens(article.title_en) if len(token) > 3}  # not of, the, and
-            pieces = [token for token in fulltext.tokens(article.title_en, article.summary_en) if len(token) > 3]
-            terms = {fulltext.Term(piece).in_english().in_title(): piece in own for piece in pieces}
-        else:
-            own = {token for token in fulltext.tokens(article.title) if len(token) > 1}
-            pieces = [token for token in fulltext.tokens(article.title, article.summary) if len(token) > 1]
-            terms = {fulltext.Term(piece).in_title(): piece in own for piece in pieces}
-        if not terms:
-            return []
-        weights = {}
-        looked_up = list(terms)[:RELATED_LOOKUP]
-        for term, (share, docs) in word_shares(looked_up, using=self.db).items():
-            if docs is not None and docs <= (1 if terms[term] else 0):
-                continue  # no other article has it in its title
-            share = RELATED_UNKNOWN_SHARE if share is None else max(share, 1e-6)
-            if share <= RELATED_MAX_SHARE:
-                weights[term] = math.log(1 / share)
-        chosen = sorted(weights, key=lambda term: -weights[term])[:RELATED_TERMS]
-        if not chosen:
-            return []
-        # The candidates as a set of keys from the index, whatever the statistics say: without them
-        # (after a bulk load) PostgreSQL read every published article's vector (1.2 s at 57,000).
-        holding = self.exclude(pk=article.pk).filter(fulltext.IndexMatch(chosen, any_of=True, as_set=True))
-        candidates = list(holding.order_by("-published_at", "-id")[: RELATED_CANDIDATES + 1])
-        if len(candidates) <= RELATED_CANDIDATES:
-            scores = fulltext.TitleScore({term: weights[term] for term in chosen})
-            for other in candidates:
-                other.shared_words = scores.of(other.title_en if english else other.title)
-            best = sorted(candidates, key=lambda other: -other.shared_words)[:limit]  # stable: newest first
-        else:
-            best = holding.annotate(
-                shared_words=fulltext.MatchScore({term: weights[term] for term in chosen})
-            ).order_by("-shared_words", "-published_at", "-id")[:limit]
-        # The score's threshold after the LIMIT, not in the WHERE clause (which would repeat its key sets):
-        # the rows come best first, so the first ``limit`` rows reaching it are those of the filtered query.
-        return [other for other in best if other.shared_words >= RELATED_MIN_SCORE]
-
     def mentioning(self, *names):
         """Articles whose title or body contains any of ``names`` (e.g. a member's full and short name).
 
@@ -543,57 +558,128 @@ class Article(EditVersioned):
         )
 
     def neighbours(self):
-        """(上一篇, 下一篇): the next newer and next older public article in the category."""
+        """(上一篇, 下一篇): the next newer and next older public article in the category.
+
+        One statement (``neighbour_statement``): the two ORM queries it replaced cost a page-cache miss about
+        1 ms of Python to build, for two rows read from an index.
+        """
         if self.published_at is None:
             return None, None
-        siblings = (
-            Article.objects.published()
-            .in_page_language()
-            .filter(category_id=self.category_id)
-            .only("id", "title", "title_en")
-        )
-        # A range of article_category_idx from this article's time, read in the index's order until the first
-        # row past this one: (published_at > t OR (published_at = t AND id > pk)) made SQLite sort every
-        # newer article of the 栏目 by id (6 ms at 10,000 articles). Two queries: one with both as key
-        # lists took Django more time to build than the second query costs.
-        same_time = Q(published_at=self.published_at)
-        newer = (
-            siblings.filter(published_at__gte=self.published_at)
-            .exclude(same_time & Q(id__lte=self.id))
-            .order_by("published_at", "id")
-            .first()
-        )
-        older = (
-            siblings.filter(published_at__lte=self.published_at)
-            .exclude(same_time & Q(id__gte=self.id))
-            .order_by("-published_at", "-id")
-            .first()
-        )
-        return newer, older
+        using, cursor, status, now = self._public_reader()
+        moment = cursor.db.ops.adapt_datetimefield_value(self.published_at)
+        with cursor:
+            side = [self.category_id, status, now, moment, moment, self.id]
+            cursor.execute(neighbour_statement(using, languages.is_english()), side * 2)
+            found = {newer: Article.from_db(using, NEIGHBOUR_FIELDS, row) for newer, *row in cursor.fetchall()}
+        return found.get(1), found.get(0)
+
+    def sharing_words(self, limit=RELATED_COUNT, skip=()):
+        """Other public articles (in the page's language) whose titles share the rarest words of this one's
+        whole title and summary, never those of ``skip``.
+
+        For 相关快讯. Each word (a two-character piece, or a Latin word) of the title and summary is weighted
+        by its rarity among the titles, ln(1 / share of titles holding it) (``search.term_frequencies``:
+        exact counts of title words): a word in most titles (高新区 on a 开发区 site) counts little, and a
+        word in more than ``RELATED_MAX_SHARE`` of them not at all. An article relates when its title holds
+        words worth ``RELATED_MIN_SCORE`` together; best score first, then newest: a list of at most
+        ``limit`` articles. Two queries (the shares, remembered per process; then the articles holding any
+        of the rarest ``RELATED_TERMS`` words, one lookup in the index), whatever the size of the archive
+        or of the title.
+
+        The candidates (at most ``RELATED_CANDIDATES``; the rarest words of a title are rare) are read by
+        one statement written by hand (``candidate_statement``: the ORM took a page-cache miss longer to
+        build than the database to answer) and scored here from their titles' words, which are the index's
+        title tokens; more than that, and the database scores them (``search.MatchScore``, a set of keys
+        from the index per word).
+        """
+        english = languages.is_english()
+        weights = self._title_word_weights(english)
+        if not weights:
+            return []
+        skip = sorted({self.pk, *skip})
+        using, cursor, status, now = self._public_reader()
+        with cursor:
+            cursor.execute(
+                candidate_statement(using, english, len(skip), len(weights)),
+                [status, now, *skip, *fulltext.any_of_keys_params(cursor.db, weights), RELATED_CANDIDATES + 1],
+            )
+            rows = cursor.fetchall()
+        if len(rows) <= RELATED_CANDIDATES:
+            scores = fulltext.TitleScore(weights)
+            title = RELATED_FIELDS.index("title_en" if english else "title")
+            scored = sorted((-scores.of(row[title]), number) for number, row in enumerate(rows))[:limit]
+            best = []
+            for score, number in scored:  # best first, then newest (the rows' order)
+                other = Article.from_db(using, RELATED_FIELDS, rows[number])
+                other.shared_words = -score
+                best.append(other)
+        else:
+            best = (
+                Article.objects.using(using)
+                .published()
+                .in_page_language()
+                .exclude(pk__in=skip)
+                .filter(fulltext.IndexMatch(weights, any_of=True, as_set=True))
+                .only(*RELATED_FIELDS)
+                .annotate(shared_words=fulltext.MatchScore(weights))
+                .order_by("-shared_words", "-published_at", "-id")[:limit]
+            )
+        # The score's threshold after the LIMIT, not in the WHERE clause (which would repeat its key sets):
+        # the rows come best first, so the first ``limit`` rows reaching it are those of the filtered query.
+        return [other for other in best if other.shared_words >= RELATED_MIN_SCORE]
+
+    def _title_word_weights(self, english):
+        """{word: weight} of the rarest ``RELATED_TERMS`` words of the title and summary that other titles
+        hold (see ``sharing_words``), rarest first."""
+        if english:
+            own = {token for token in fulltext.tokens(self.title_en) if len(token) > 3}  # not of, the, and
+            pieces = [token for token in fulltext.tokens(self.title_en, self.summary_en) if len(token) > 3]
+            terms = {fulltext.Term(piece).in_english().in_title(): piece in own for piece in pieces}
+        else:
+            own = {token for token in fulltext.tokens(self.title) if len(token) > 1}
+            pieces = [token for token in fulltext.tokens(self.title, self.summary) if len(token) > 1]
+            terms = {fulltext.Term(piece).in_title(): piece in own for piece in pieces}
+        weights = {}
+        using = self._state.db or router.db_for_read(Article, instance=self)
+        for term, (share, docs) in word_shares(list(terms)[:RELATED_LOOKUP], using=using).items():
+            if docs is not None and docs <= (1 if terms[term] else 0):
+                continue  # no other article has it in its title
+            share = RELATED_UNKNOWN_SHARE if share is None else max(share, 1e-6)
+            if share <= RELATED_MAX_SHARE:
+                weights[term] = math.log(1 / share)
+        return {term: weights[term] for term in sorted(weights, key=lambda term: -weights[term])[:RELATED_TERMS]}
+
+    def _public_reader(self):
+        """For a statement of ``_public_sql``: the database, a cursor on it, and the condition's parameters."""
+        using = self._state.db or router.db_for_read(Article, instance=self)
+        connection = connections[using]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        return using, connection.cursor(), Article.Status.PUBLISHED, now
 
     def related(self, limit=RELATED_COUNT, exclude=()):
         """相关快讯, chosen through the site search's index: the public articles whose titles share the most
-        words with this one (``sharing_words_with``), then, to fill the list, the latest public articles of
+        words with this one (``sharing_words``), then, to fill the list, the latest public articles of
         the same 栏目 and then of the others. Never this article nor ``exclude`` (the 上一篇/下一篇 shown).
         Three queries at most (how rare the words are, the articles sharing them, the latest), whatever
         the size of the archive.
         """
         skip = {self.pk} | {article.pk for article in exclude if article is not None}
-        public = (
-            Article.objects.published()
-            .in_page_language()
-            .exclude(pk__in=skip)
-            .only("id", "title", "title_en", "published_at", "pinned", "category_id")
-        )
-        chosen = public.sharing_words_with(self, limit=limit)
+        chosen = self.sharing_words(limit, skip)
         missing = limit - len(chosen)
         if missing > 0:
-            # The newest of the 栏目 and the newest of all, each a LIMITed list of keys read from an index in
-            # its order (ordering every public article by "same 栏目 first" sorted the whole archive).
-            others = public.exclude(pk__in=[article.pk for article in chosen]).order_by("-published_at", "-id")
-            newest = KeysFrom(
-                others.filter(category_id=self.category_id).values("pk")[:missing], others.values("pk")[:missing]
-            )
-            latest = sorted(others.filter(newest), key=lambda other: other.category_id != self.category_id)
-            chosen += latest[:missing]
+            # The newest of the 栏目, then the newest of the others: enough rows of each to fill the list
+            # after leaving out this article, the ones shown and the ones chosen.
+            skip |= {article.pk for article in chosen}
+            using, cursor, status, now = self._public_reader()
+            rows = missing + len(skip)
+            with cursor:
+                cursor.execute(
+                    latest_statement(using, languages.is_english()),
+                    [self.category_id, status, now, rows, status, now, rows],
+                )
+                found = cursor.fetchall()
+            same = [row for same, *row in found if same and row[0] not in skip]
+            others = [row for same, *row in found if not same and row[0] not in skip]
+            others = [row for row in others if row[RELATED_FIELDS.index("category_id")] != self.category_id]
+            chosen += [Article.from_db(using, RELATED_FIELDS, row) for row in (same + others)[:missing]]
         return chosen

@@ -279,34 +279,62 @@ class IndexMatch(Expression):
         if not self.as_set:
             alias = compiler.quote_name_unless_alias(self.pk.alias)
             return f"{alias}.{_PG_CONDITION}", (self.tsquery(),)
-        return _key_set(self, compiler, connection, self.tsquery(), array=True)
+        if self.any_of and not self.excluded:
+            keys = any_of_keys_sql(connection, self.pk.target.model, len(self.terms))
+            return _key_set(self, compiler, keys, any_of_keys_params(connection, self.terms), array=True)
+        return _key_set(self, compiler, matching_keys_sql(connection, self.pk.target.model), [self.tsquery()], True)
 
     def as_sqlite(self, compiler, connection):
-        return _key_set(self, compiler, connection, self.fts5_query())
+        return _key_set(self, compiler, matching_keys_sql(connection, self.pk.target.model), [self.fts5_query()])
 
 
 _PG_CONDITION = f"\"{VECTOR_COLUMN}\" @@ to_tsquery('simple'::regconfig, %s)"
 
 
-def _key_set(expression, compiler, connection, query, array=False):
-    """``pk IN (the keys of the rows the index finds for query)``: SQL and parameters, for an expression
-    with the sources ``pk`` and ``tokens`` (IndexMatch, MatchScore). The table and column names are ours,
-    not the visitor's; the query is a parameter.
+def _key_set(expression, compiler, keys, params, array=False):
+    """``pk IN (keys)``: SQL and parameters, for an expression with the sources ``pk`` and ``tokens``
+    (IndexMatch, MatchScore) and ``keys`` a statement of keys from the index (``matching_keys_sql``,
+    ``any_of_keys_sql``) with its ``params``.
 
     ``array`` (PostgreSQL): ``pk = ANY(ARRAY(…))``, the keys found once and the rows read by key. As
     ``IN (…)`` the planner may join the other way round: without statistics (after a bulk load) it read
     every published article and tested each one's vector (1.7 s at 57,000 articles).
     """
-    pk_sql, params = compiler.compile(expression.pk)
+    pk_sql, pk_params = compiler.compile(expression.pk)
+    sql = f"{pk_sql} = ANY(ARRAY({keys}))" if array else f"{pk_sql} IN ({keys})"
+    return sql, (*pk_params, *params)
+
+
+def matching_keys_sql(connection, model):
+    """SQL of the keys of ``model``'s rows that the index finds for one parameter, an index query
+    (``IndexMatch(…).tsquery()`` on PostgreSQL, the stored vector; ``fts5_query()`` on SQLite, FTS5). The
+    table and column names are ours, not the visitor's; the query is a parameter."""
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
-        table, pk_column = expression.pk.target.model._meta.db_table, expression.pk.target.column
-        keys = f"SELECT {quote(pk_column)} FROM {quote(table)} WHERE {_PG_CONDITION}"  # noqa: S608
-        sql = f"{pk_sql} = ANY(ARRAY({keys}))" if array else f"{pk_sql} IN ({keys})"
-    else:
-        table = quote(fts_table(expression.tokens.target.model._meta.db_table))
-        sql = f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
-    return sql, (*params, query)
+        pk, table = quote(model._meta.pk.column), quote(model._meta.db_table)
+        return f"SELECT {pk} FROM {table} WHERE {_PG_CONDITION}"  # noqa: S608
+    table = quote(fts_table(model._meta.db_table))
+    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
+
+
+def any_of_keys_sql(connection, model, count):
+    """SQL of the keys of ``model``'s rows holding any of ``count`` terms, from the index; its parameters
+    are :func:`any_of_keys_params`.
+
+    PostgreSQL: one lookup per word, joined by ``UNION``. With the words in one tsquery (``a | b | …``) the
+    planner sums each word's estimated share and, for a table of a few thousand rows, read every row's
+    stored vector (0.1 s for 12 title words at 3,000 articles) where the GIN index finds the few rows
+    holding each (0.6 ms). SQLite: one FTS5 query, which answers ``OR`` itself.
+    """
+    keys = matching_keys_sql(connection, model)
+    return " UNION ".join([keys] * count) if connection.vendor == "postgresql" else keys
+
+
+def any_of_keys_params(connection, terms):
+    """The parameters of :func:`any_of_keys_sql` for ``terms``."""
+    if connection.vendor == "postgresql":
+        return [_quoted(term, "'", ":*") for term in terms]
+    return [IndexMatch(terms, any_of=True).fts5_query()]
 
 
 class MatchScore(Expression):
@@ -342,7 +370,7 @@ class MatchScore(Expression):
                 query = _quoted(term, "'", ":*")
             else:
                 query = "(" + _quoted(term, '"', "*") + ")"
-            sql, term_params = _key_set(self, compiler, connection, query)
+            sql, term_params = _key_set(self, compiler, matching_keys_sql(connection, self.pk.target.model), [query])
             parts.append(f"CASE WHEN {sql} THEN %s ELSE 0.0 END")
             params += [*term_params, float(weight)]
         return "(" + " + ".join(parts) + ")", tuple(params)

@@ -183,7 +183,7 @@ def test_articles_sharing_words_with_an_article_rarest_shared_words_first(make_a
     for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州", "怀化", "娄底"]):
         make_article(f"{city}高新区新闻第{number}号", days_ago=number + 3)  # only 高新区, in most titles
     search.refresh_statistics(connection)  # as after any bulk write (and autovacuum) on a real site
-    related = Article.objects.published().sharing_words_with(article)
+    related = article.sharing_words()
     assert list(related) == [most, some]
 
 
@@ -193,7 +193,7 @@ def test_a_common_word_alone_relates_no_article(make_article):
     for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州", "怀化", "娄底"]):
         make_article(f"{city}高新区第{number}期简报", days_ago=number + 2)
     search.refresh_statistics(connection)
-    assert list(Article.objects.published().sharing_words_with(article)) == []
+    assert list(article.sharing_words()) == []
 
 
 def test_later_title_words_and_the_summary_count(make_article):
@@ -205,7 +205,7 @@ def test_later_title_words_and_the_summary_count(make_article):
     for number, city in enumerate(["株洲", "湘潭", "衡阳", "邵阳", "常德", "益阳", "郴州", "永州"]):
         make_article(f"{city}高新区第{number}期简报", days_ago=number + 5)
     search.refresh_statistics(connection)
-    assert set(Article.objects.published().sharing_words_with(article)) == {late, summary}
+    assert set(article.sharing_words()) == {late, summary}
 
 
 def test_related_articles_take_the_same_queries_whatever_the_title_and_archive(
