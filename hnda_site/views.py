@@ -39,7 +39,7 @@ class HomeView(TemplateView):
         focus_articles = list(
             published.featured().only("id", "title", "title_en", "cover", "published_at")[:FOCUS_COUNT]
         )
-        columns = published.home_columns()
+        columns = Article.home_columns()
         # With a 焦点图, the first column stands beside it; the others go below.
         top_column = columns[0] if focus_articles and columns else None
         intro, other_documents = Document.objects.home_panel()

@@ -29,6 +29,8 @@ from richtext.text import RichTextField, html_to_text, sanitize_html, summarize
 from search import fulltext
 
 ARTICLE_ORDER = ("-pinned", "-published_at", "-id")  # every list of articles: pinned first, then newest
+# What a row of a list (partials/article_list_item.html: the 栏目 lists, home's columns, 相关快讯) shows, and its 栏目.
+LIST_FIELDS = ("id", "title", "title_en", "pinned", "published_at", "category_id")
 
 # Crawlers, link checkers, scripts and headless browsers; their visits do not count as views.
 BOT_USER_AGENT = re.compile(
@@ -74,6 +76,45 @@ def _public_sql(using, english, fields):
     return columns, quote(Article._meta.db_table), public
 
 
+def articles_from_rows(using, fields, rows):
+    """Articles of ``fields`` from rows read by a statement written by hand, each value converted as the
+    ORM converts it (``SQLCompiler.apply_converters``: on SQLite a 发布时间 comes back naive, or as text
+    from a subquery, and 置顶 as 0 or 1) and put where ``Model.from_db`` expects it (the model's order)."""
+    connection = connections[using]
+    names, order, converters = _row_plan(using, fields)
+    articles = []
+    for row in rows:
+        row = [row[position] for position in order]
+        for position, functions, column in converters:
+            for convert in functions:
+                row[position] = convert(row[position], column, connection)
+        articles.append(Article.from_db(using, names, row))
+    return articles
+
+
+@lru_cache(maxsize=16)
+def _row_plan(using, fields):
+    """For ``articles_from_rows``: the fields in the model's order, where each is in a row, and the
+    converters of each (position, functions, column)."""
+    connection = connections[using]
+    names = [field.attname for field in Article._meta.concrete_fields if field.attname in fields]
+    converters = []
+    for position, name in enumerate(names):
+        column = Article._meta.get_field(name).get_col(Article._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            converters.append((position, functions, column))
+    return names, [fields.index(name) for name in names], converters
+
+
+def public_reader(using):
+    """For a statement of ``_public_sql`` on database ``using``: the database, a cursor on it, and the
+    condition's parameters (status, now)."""
+    connection = connections[using]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return using, connection.cursor(), Article.Status.PUBLISHED, now
+
+
 @lru_cache(maxsize=16)
 def neighbour_statement(using, english):
     """SQL of ``Article.neighbours`` on database ``using``: the next newer and the next older public article
@@ -99,11 +140,27 @@ def latest_statement(using, english):
     from an index in its order (ordering every public article by "same 栏目 first" sorted the whole archive;
     a list of keys for each, combined by ``OR``, made PostgreSQL test every article against them).
     Parameters: 栏目, status, now, how many; status, now, how many."""
-    columns, table, public = _public_sql(using, english, RELATED_FIELDS)
+    columns, table, public = _public_sql(using, english, LIST_FIELDS)
     newest = "ORDER BY published_at DESC, id DESC LIMIT %s"
     return (
         f"SELECT 1, {columns} FROM (SELECT {columns} FROM {table} WHERE category_id = %s AND {public} {newest}) same "  # noqa: S608
         f"UNION ALL SELECT 0, {columns} FROM (SELECT {columns} FROM {table} WHERE {public} {newest}) anywhere"
+    )
+
+
+@lru_cache(maxsize=32)
+def home_column_statement(using, english, columns):
+    """SQL of the home page's ``columns`` 栏目 columns (``Article.home_columns``): for each, its newest public
+    articles (pinned first), LIMITed and walked in ``article_category_list_idx``'s order, so the cost stays
+    that of a few rows however large the archive (a window over every published article took 37 ms at
+    10,000 articles on SQLite). The first column is the column's number. Parameters, for each: 栏目,
+    status, now, how many."""
+    fields, table, public = _public_sql(using, english, LIST_FIELDS)
+    newest = "ORDER BY pinned DESC, published_at DESC, id DESC LIMIT %s"
+    return " UNION ALL ".join(
+        f"SELECT {number}, {fields} FROM (SELECT {fields} FROM {table} "  # noqa: S608
+        f"WHERE category_id = %s AND {public} {newest}) column{number}"
+        for number in range(columns)
     )
 
 
@@ -115,7 +172,7 @@ def candidate_statement(using, english, skipped, words):
     1.2 s at 57,000), leaving out ``skipped`` keys, LIMITed. Parameters: status, now, the keys left out,
     the index's (``any_of_keys_sql``), how many."""
     connection = connections[using]
-    columns, table, public = _public_sql(using, english, RELATED_FIELDS)
+    columns, table, public = _public_sql(using, english, LIST_FIELDS)
     keys = fulltext.any_of_keys_sql(connection, Article, words)
     pk = connection.ops.quote_name(Article._meta.pk.column)
     found = f"{pk} = ANY(ARRAY({keys}))" if connection.vendor == "postgresql" else f"{pk} IN ({keys})"
@@ -199,7 +256,6 @@ RELATED_UNKNOWN_SHARE = 0.1
 RELATED_MIN_SCORE = 3.3
 RELATED_REMEMBERED_WORDS = 20_000  # word_shares: a few MB per worker at most
 RELATED_CANDIDATES = 200  # sharing_words: up to this many articles holding a word are scored here
-RELATED_FIELDS = ("id", "title", "title_en", "published_at", "pinned", "category_id")  # what a 相关快讯 shows
 # Characters of an English summary made from the body (English needs about twice Chinese's).
 ENGLISH_SUMMARY_LENGTH = 240
 
@@ -336,40 +392,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row (partials/article_list_item.html) shows, and its 栏目's key: no body, no 栏目 row
         (every column of the article and its 栏目 took 40 conversions a row)."""
-        return self.only("id", "title", "title_en", "pinned", "published_at", "category_id")
+        return self.only(*LIST_FIELDS)
 
     def featured(self):
         """Articles chosen for the home page's 焦点图 that have a cover image, newest first."""
         return self.filter(featured=True).exclude(cover="").order_by("-published_at", "-id")
-
-    def home_columns(self):
-        """The home page's 栏目 columns: [(category, [articles])], in 首页位置 order.
-
-        Each 栏目 shown on the home page lists its newest ``home_count`` articles (pinned first); a 栏目
-        with no article has no column. One query for the articles (the 栏目 are kept per process until
-        content changes): for each 栏目 a LIMITed list of keys walked in ``article_category_list_idx``'s
-        order, so the cost stays that of a few rows however large the archive (a window over every
-        published article took 37 ms at 10,000 articles on SQLite).
-        """
-        from pagecache import cache as pagecache
-
-        categories = pagecache.memoize(
-            "home-categories",
-            lambda: list(Category.objects.filter(show_on_home=True).order_by("home_position", "order", "id")),
-        )
-        if not categories:
-            return []
-        newest = [
-            self.filter(category_id=category.pk).order_by(*ARTICLE_ORDER).values("pk")[: category.home_count]
-            for category in categories
-            if category.home_count
-        ]
-        if not newest:
-            return []
-        by_category = {}
-        for article in self.filter(KeysFrom(*newest)).for_list().order_by(*ARTICLE_ORDER):
-            by_category.setdefault(article.category_id, []).append(article)
-        return [(category, by_category[category.pk]) for category in categories if category.pk in by_category]
 
     def in_english(self):
         """Articles with an English version (英文标题 and 英文正文): the only ones the English pages show."""
@@ -570,8 +597,44 @@ class Article(EditVersioned):
         with cursor:
             side = [self.category_id, status, now, moment, moment, self.id]
             cursor.execute(neighbour_statement(using, languages.is_english()), side * 2)
-            found = {newer: Article.from_db(using, NEIGHBOUR_FIELDS, row) for newer, *row in cursor.fetchall()}
+            rows = cursor.fetchall()
+        articles = articles_from_rows(using, NEIGHBOUR_FIELDS, [row for _, *row in rows])
+        found = {newer: article for (newer, *_), article in zip(rows, articles, strict=True)}
         return found.get(1), found.get(0)
+
+    @classmethod
+    def home_columns(cls, using=None):
+        """The home page's 栏目 columns in the page's language: [(category, [articles])], in 首页位置 order.
+
+        Each 栏目 shown on the home page lists its newest ``home_count`` public articles (pinned first); a
+        栏目 with no article has no column. One statement (``home_column_statement``) for the articles; the
+        栏目 are kept per process until content changes.
+        """
+        from pagecache import cache as pagecache
+
+        categories = pagecache.memoize(
+            "home-categories",
+            lambda: list(Category.objects.filter(show_on_home=True).order_by("home_position", "order", "id")),
+        )
+        shown = [category for category in categories if category.home_count]
+        if not shown:
+            return []
+        using, cursor, status, now = public_reader(using or router.db_for_read(cls))
+        with cursor:
+            cursor.execute(
+                home_column_statement(using, languages.is_english(), len(shown)),
+                [value for c in shown for value in (c.pk, status, now, c.home_count)],
+            )
+            rows = cursor.fetchall()
+        articles = articles_from_rows(using, LIST_FIELDS, [row for _, *row in rows])
+        by_column = {}
+        for (number, *_), article in zip(rows, articles, strict=True):
+            by_column.setdefault(number, []).append(article)
+        return [
+            (category, sorted(by_column[number], key=lambda a: (a.pinned, a.published_at, a.pk), reverse=True))
+            for number, category in enumerate(shown)
+            if number in by_column
+        ]
 
     def sharing_words(self, limit=RELATED_COUNT, skip=()):
         """Other public articles (in the page's language) whose titles share the rarest words of this one's
@@ -606,13 +669,11 @@ class Article(EditVersioned):
             rows = cursor.fetchall()
         if len(rows) <= RELATED_CANDIDATES:
             scores = fulltext.TitleScore(weights)
-            title = RELATED_FIELDS.index("title_en" if english else "title")
+            title = LIST_FIELDS.index("title_en" if english else "title")
             scored = sorted((-scores.of(row[title]), number) for number, row in enumerate(rows))[:limit]
-            best = []
-            for score, number in scored:  # best first, then newest (the rows' order)
-                other = Article.from_db(using, RELATED_FIELDS, rows[number])
+            best = articles_from_rows(using, LIST_FIELDS, [rows[number] for _, number in scored])
+            for other, (score, _) in zip(best, scored, strict=True):  # best first, then newest (the rows' order)
                 other.shared_words = -score
-                best.append(other)
         else:
             best = (
                 Article.objects.using(using)
@@ -620,7 +681,7 @@ class Article(EditVersioned):
                 .in_page_language()
                 .exclude(pk__in=skip)
                 .filter(fulltext.IndexMatch(weights, any_of=True, as_set=True))
-                .only(*RELATED_FIELDS)
+                .only(*LIST_FIELDS)
                 .annotate(shared_words=fulltext.MatchScore(weights))
                 .order_by("-shared_words", "-published_at", "-id")[:limit]
             )
@@ -651,10 +712,7 @@ class Article(EditVersioned):
 
     def _public_reader(self):
         """For a statement of ``_public_sql``: the database, a cursor on it, and the condition's parameters."""
-        using = self._state.db or router.db_for_read(Article, instance=self)
-        connection = connections[using]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        return using, connection.cursor(), Article.Status.PUBLISHED, now
+        return public_reader(self._state.db or router.db_for_read(Article, instance=self))
 
     def related(self, limit=RELATED_COUNT, exclude=()):
         """相关快讯, chosen through the site search's index: the public articles whose titles share the most
@@ -680,6 +738,6 @@ class Article(EditVersioned):
                 found = cursor.fetchall()
             same = [row for same, *row in found if same and row[0] not in skip]
             others = [row for same, *row in found if not same and row[0] not in skip]
-            others = [row for row in others if row[RELATED_FIELDS.index("category_id")] != self.category_id]
-            chosen += [Article.from_db(using, RELATED_FIELDS, row) for row in (same + others)[:missing]]
+            others = [row for row in others if row[LIST_FIELDS.index("category_id")] != self.category_id]
+            chosen += articles_from_rows(using, LIST_FIELDS, (same + others)[:missing])
         return chosen

@@ -324,6 +324,35 @@ def test_related_articles_share_title_words_and_skip_the_neighbours(make_article
     assert related[2] == unrelated_latest  # then the latest, same 栏目 first
 
 
+def test_related_and_neighbours_read_by_hand_hold_what_the_orm_gives(client, make_article, notices):
+    """上一篇/下一篇 and 相关快讯 are read by statements written by hand: each value is what the ORM gives (on
+    SQLite a time came back naive, or as text from a subquery, and 置顶 as 0 or 1), so the page shows each
+    date in Asia/Shanghai: 16:30 UTC on 3 November is 4 November in Changsha."""
+    from datetime import UTC, datetime
+
+    late_evening = datetime(2026, 11, 1, 16, 30, tzinfo=UTC)  # 2026年11月2日 00:30 in Asia/Shanghai
+    target = make_article("长沙企业创新积分制试点", published_at=late_evening, title_en="Pilot", body_en="<p>Pilot</p>")
+    shared = make_article("企业创新积分制试点经验", published_at=late_evening.replace(day=2), pinned=True)
+    older = make_article("岳阳新闻", published_at=late_evening.replace(month=10))
+    latest = make_article("湘西绿色发展", published_at=late_evening.replace(day=3), category=notices)
+    newer, before = target.neighbours()
+    related = target.related(exclude=(newer, before))
+    assert (newer, before) == (shared, older)
+    assert related == [latest]  # the neighbours are not repeated; then the latest of the other 栏目
+    for article in (newer, before, *related):
+        stored = Article.objects.get(pk=article.pk)
+        assert article.published_at == stored.published_at and article.published_at.utcoffset() is not None
+        assert (article.title, article.title_en) == (stored.title, stored.title_en)
+    for article in (*related, target.sharing_words()[0]):
+        stored = Article.objects.get(pk=article.pk)
+        assert (article.category_id, article.pinned) == (stored.category_id, stored.pinned)
+    [sharing] = target.sharing_words()
+    assert sharing == shared and sharing.pinned is True and related[0].pinned is False
+    assert sharing.published_at == shared.published_at
+    page = client.get(target.get_absolute_url()).content.decode()
+    assert "2026年11月4日" in page[page.index('id="related-title"') :]  # latest, 3 November 16:30 UTC
+
+
 def test_related_articles_hold_when_the_table_statistics_are_stale(make_article, notices):
     """The statistics (PostgreSQL: pg_class.reltuples, written by ANALYZE or autovacuum outside any
     transaction) may describe a table of one row while it now holds more: the shares of the words must
