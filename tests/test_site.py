@@ -305,6 +305,20 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in deploy_check.stderr + deploy_check.stdout
 
 
+def test_the_loaded_application_is_out_of_the_garbage_collectors_sight():
+    """hnda_site.wsgi freezes what it loaded (gc.freeze): a full collection no longer walks Django and
+    the apps in the middle of a request."""
+    code = "import gc; before = gc.get_freeze_count(); import hnda_site.wsgi; print(before, gc.get_freeze_count())"
+    env = {**os.environ, "SECRET_KEY": "test-only-" + "x" * 40, "DEBUG": "false", "ALLOWED_HOSTS": "localhost"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(  # noqa: S603 - our own code
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = map(int, result.stdout.split())
+    assert before == 0 and after > 50_000
+
+
 def test_commands_that_need_no_key_run_without_one():
     """makemigrations and the like work in a build step that has no secrets."""
     result = run_manage("makemigrations", "--check", "--dry-run")
