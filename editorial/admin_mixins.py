@@ -15,12 +15,15 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -273,6 +276,17 @@ class StaffEditAdmin(
         models.DateTimeField: {"widget": SecondsSplitDateTime},
         models.ImageField: {"form_class": ImageFormField},
     }
+
+    def action_checkbox(self, obj):
+        """The list's checkbox of a row, the HTML Django's widget writes, written here: through the form
+        renderer's templates the 30 checkboxes took a fifth of the admin's article list (about 6 ms)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
 
 class ReadOnlyAdminMixin:

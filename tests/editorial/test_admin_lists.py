@@ -82,3 +82,13 @@ def test_a_good_date_still_filters(admin_client, make_article):
     response = admin_client.get("/admin/news/article/?published_at__year=2020&published_at__month=5")
     assert response.status_code == 200
     assert "二〇二〇年的文章" in response.content.decode()
+
+
+def test_each_rows_checkbox_is_the_html_djangos_widget_writes(make_article):
+    """StaffEditAdmin writes a row's checkbox itself (the widget's templates were a fifth of a list's time):
+    the same HTML as Django's, quoting included."""
+    from news.models import Article
+
+    article = make_article('标题含 "引号" 与 <b>')
+    model_admin = admin.site._registry[Article]
+    assert model_admin.action_checkbox(article) == admin.ModelAdmin.action_checkbox(model_admin, article)
