@@ -171,5 +171,7 @@ def sitemap_or_index(request, sitemaps):
 
 
 def _item_count(section):
+    if hasattr(section, "item_count"):
+        return section.item_count()
     items = section.items()
     return items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
