@@ -6,16 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    Expression,
-    F,
     Max,
     Min,
     OuterRef,
     Q,
-    Subquery,
 )
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -65,9 +61,9 @@ NEIGHBOUR_FIELDS = ("id", "title", "title_en")
 
 def _public_sql(using, english, fields):
     """Pieces of a statement over the public articles (``published().in_page_language()``), written by hand
-    for the article page's small reads of an index (``neighbour_statement``, ``latest_statement``), which
-    the ORM took longer to build than the database to answer: the quoted ``fields`` and table, and the
-    condition (parameters: status, now)."""
+    for the small reads of an index a page-cache miss of an article or of home makes (``*_statement``
+    below), which the ORM took longer to build than the database to answer: the quoted ``fields`` and
+    table, and the condition (parameters: status, now)."""
     quote = connections[using].ops.quote_name
     columns = ", ".join(quote(Article._meta.get_field(name).column) for name in fields)
     public = "status = %s AND published_at <= %s"
@@ -181,40 +177,6 @@ def candidate_statement(using, english, skipped, words):
         f"SELECT {columns} FROM {table} WHERE {public} AND {pk} NOT IN ({left_out}) AND {found} "  # noqa: S608
         f"ORDER BY published_at DESC, id DESC LIMIT %s"
     )
-
-
-class KeysFrom(Expression):
-    """True for the rows whose key is in any of ``key_lists`` (querysets of ``values("pk")``, each ordered
-    and LIMITed): ``pk IN (SELECT * FROM (list 1) UNION ALL SELECT * FROM (list 2) …)``.
-
-    One list of keys, so the row is found by its primary key. ``Q(pk__in=list 1) | Q(pk__in=list 2)``
-    made PostgreSQL read every article and test each against the lists (hashed subplans under an OR),
-    and SQLite scan each 栏目 when an index had no statistics.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, *key_lists):
-        super().__init__()
-        self.pk, self.lists = F("pk"), [Subquery(keys) for keys in key_lists]
-
-    def get_source_expressions(self):
-        return [self.pk, *self.lists]
-
-    def set_source_expressions(self, exprs):
-        self.pk, *self.lists = exprs
-
-    def as_sql(self, compiler, connection):
-        if not self.lists:
-            return "1 = 0", ()
-        pk_sql, params = compiler.compile(self.pk)
-        arms, params = [], list(params)
-        for number, keys in enumerate(self.lists):
-            keys_sql, keys_params = compiler.compile(keys)  # "(SELECT …)"
-            arms.append(f"SELECT * FROM {keys_sql} AS keys_{number}")  # noqa: S608 - compiled by Django
-            params += keys_params
-        return f"{pk_sql} IN ({' UNION ALL '.join(arms)})", params
 
 
 @lru_cache(maxsize=16)

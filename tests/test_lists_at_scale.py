@@ -84,7 +84,7 @@ def test_the_sitemap_index_counts_each_section_without_grouping_the_archive(
 
 
 def test_the_home_columns_read_their_articles_by_key_from_one_list(make_article):
-    """Each 栏目's newest keys (LIMITed, from the 栏目's index) are one list: ``pk IN (… UNION ALL …)``. As
+    """Each 栏目's newest articles (LIMITed, from the 栏目's index) are one statement: ``… UNION ALL …``. As
     ``pk IN (list 1) OR pk IN (list 2)`` PostgreSQL read every article and tested each against the lists."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
