@@ -547,3 +547,56 @@ def test_a_lists_count_is_remembered_until_content_or_the_schedule_changes_it(cl
     with time_machine.travel(publish_at + timedelta(seconds=1)):
         assert "快讯24" in get(client, page_four).content.decode()  # 61 articles: the oldest on a fourth page
     assert client.get("/news/no-such-column/", headers={"user-agent": BROWSER_USER_AGENT}).status_code == 404
+
+
+class _RedisTurns:
+    """Redis as it orders its writes: a command's reply first, what it published to subscribers only at the
+    end of that turn of its event loop, and the next command read only after that."""
+
+    def __init__(self):
+        self.subscriber_socket = []
+        self._queued = []
+
+    def _next_turn(self):
+        self.subscriber_socket += self._queued
+        self._queued = []
+
+    def eval(self, script, numkeys, key, channel, generation, encoded, ttl):
+        self._next_turn()
+        self._queued.append(encoded)  # PUBLISH: queued for the subscriber, written after this reply
+        return 1
+
+    def ping(self):
+        self._next_turn()
+        return True
+
+    def get(self, key):
+        self._next_turn()
+
+
+def test_publishing_returns_only_once_the_announcement_is_in_every_subscribers_socket():
+    """The writer's next request may reach a worker at once: the announcement must already be there."""
+    redis = _RedisTurns()
+    pagecache._publish(redis, pagecache.Stamp(42, None))
+    assert redis.subscriber_socket == ["42:"]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI runs it)")
+def test_with_redis_each_announcement_is_there_when_the_writer_goes_on():
+    """The same against the real Redis: after each ``_publish`` a subscriber polling without waiting has it."""
+    import redis as redis_py
+
+    base = pagecache.current_stamp().generation + 1
+    writer = redis_py.Redis.from_url(os.environ["REDIS_URL"])
+    subscription = redis_py.Redis.from_url(os.environ["REDIS_URL"]).pubsub()
+    subscription.subscribe(redisconn.key(pagecache.STAMP_CHANNEL))
+    assert subscription.get_message(timeout=1.0)["type"] == "subscribe"
+    try:
+        for step in range(500):
+            pagecache._publish(writer, pagecache.Stamp(base + step, None))
+            message = subscription.get_message(timeout=0)
+            assert message is not None and message["data"] == f"{base + step}:".encode(), step
+    finally:
+        subscription.close()
+        writer.delete(redisconn.key(pagecache.STAMP_KEY))
+        writer.close()
