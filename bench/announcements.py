@@ -112,8 +112,7 @@ def main():
     import redis
 
     busy = [
-        multiprocessing.Process(target=spin, args=(time.monotonic() + 3600,), daemon=True)
-        for _ in range(options.busy)
+        multiprocessing.Process(target=spin, args=(time.monotonic() + 3600,), daemon=True) for _ in range(options.busy)
     ]
     for process in busy:
         process.start()
