@@ -45,10 +45,10 @@ def worker(redis_url, prefix, pipe, count):
     import redis
 
     from pagecache import cache as pagecache
-    from pagecache import redisconn
 
-    subscription = redis.Redis.from_url(redis_url).pubsub()
-    subscription.subscribe(redisconn.key(pagecache.STAMP_CHANNEL))
+    client = redis.Redis.from_url(redis_url)
+    subscription = client.pubsub()
+    subscription.subscribe(pagecache.stamp_channel(client))
     subscription.get_message(timeout=1.0)  # the confirmation
     pipe.send("ready")
     misses = 0
@@ -66,6 +66,7 @@ class WithoutConfirmation:
 
     def __init__(self, client):
         self.client = client
+        self.connection_pool = client.connection_pool
 
     def eval(self, *args):
         return self.client.eval(*args)
@@ -85,7 +86,7 @@ def measure(redis_url, prefix, count, confirmed):
     from pagecache import cache as pagecache
 
     ours, theirs = multiprocessing.Pipe()
-    process = multiprocessing.Process(target=worker, args=(redis_url, prefix, theirs, count))
+    process = multiprocessing.Process(target=worker, args=(redis_url, prefix, theirs, count), daemon=True)
     process.start()
     ours.recv()
     client = redis.Redis.from_url(redis_url)

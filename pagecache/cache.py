@@ -79,7 +79,7 @@ logger = logging.getLogger(__name__)
 
 STAMP_KEY = "pagecache:stamp"
 STAMP_TTL = 60  # seconds the Redis copy of the stamp lives before it is read again from the database
-# Every new stamp is also announced on this Redis channel; each worker listens (see ``_Watch``).
+# Every new stamp is also announced on this Redis channel (``stamp_channel``); each worker listens (``_Watch``).
 STAMP_CHANNEL = "pagecache:stamp:announced"
 # Seconds a stamp learnt from the announcements is used before the key is read again (the safety net
 # for an announcement lost with a dropped connection, or a key that expired meanwhile).
@@ -251,6 +251,20 @@ def _read_database_stamp():
     return Stamp(*row) if row else Stamp(0, None)
 
 
+def stamp_channel(redis):
+    """The channel of the stamp's announcements for the Redis database that ``redis`` uses.
+
+    Keys belong to one Redis database, channels to the whole server: two sites sharing a Redis server under
+    different database numbers and the same key prefix heard each other's stamps. A stranger's newer stamp
+    made every cached page a miss, and when its clock ran ahead, this site's own next stamp (lower) was
+    ignored for up to ``RESYNC_AFTER``: a page out of date for that long. (It failed a run of ``.ci/run``,
+    whose parallel passes use Redis databases 14 and 15.) The database's number in the name keeps each site
+    to its own.
+    """
+    database = redis.connection_pool.connection_kwargs.get("db") or 0
+    return f"{redisconn.key(STAMP_CHANNEL)}:db{database}"
+
+
 def _publish(redis, stamp):
     """Copy ``stamp`` to Redis and announce it, unless Redis already holds a newer one (generations only go
     forward); return once the announcement is on its way to every worker.
@@ -262,7 +276,7 @@ def _publish(redis, stamp):
     A second command is read only on the next turn, after those writes: its answer means every worker's
     socket already holds the announcement.
     """
-    keys = (redisconn.key(STAMP_KEY), redisconn.key(STAMP_CHANNEL))
+    keys = (redisconn.key(STAMP_KEY), stamp_channel(redis))
     redis.eval(_PUBLISH, 2, *keys, stamp.generation, stamp.encode(), STAMP_TTL)
     redis.ping()
 
@@ -272,7 +286,7 @@ class _Watch:
 
     Reading the stamp key on every request was a Redis round trip per page, which measured at about a
     third of the throughput of a bare view on this 2-core machine. Instead each worker subscribes to
-    ``STAMP_CHANNEL`` (subscribing before it first reads the key, so no announcement after that read is
+    ``stamp_channel`` (subscribing before it first reads the key, so no announcement after that read is
     missed) and, per request, only polls its own socket without waiting: the writer returns only once
     Redis has written the announcement to every subscriber (``_publish``), so it is in that socket before
     the writer's next request can reach any worker.
@@ -291,7 +305,7 @@ class _Watch:
 
     def stamp_without_asking(self, redis):
         """The newest announced stamp, or None when the key must be read (then call ``learn``)."""
-        owner = (os.getpid(), id(redis.connection_pool), redisconn.key(STAMP_CHANNEL))
+        owner = (os.getpid(), id(redis.connection_pool), stamp_channel(redis))
         if self.owner != owner:
             self.reset()
             pubsub = redis.pubsub()

@@ -4,6 +4,7 @@ import os
 import socket
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -553,6 +554,8 @@ class _RedisTurns:
     """Redis as it orders its writes: a command's reply first, what it published to subscribers only at the
     end of that turn of its event loop, and the next command read only after that."""
 
+    connection_pool = SimpleNamespace(connection_kwargs={"db": 0})
+
     def __init__(self):
         self.subscriber_socket = []
         self._queued = []
@@ -589,7 +592,7 @@ def test_with_redis_each_announcement_is_there_when_the_writer_goes_on():
     base = pagecache.current_stamp().generation + 1
     writer = redis_py.Redis.from_url(os.environ["REDIS_URL"])
     subscription = redis_py.Redis.from_url(os.environ["REDIS_URL"]).pubsub()
-    subscription.subscribe(redisconn.key(pagecache.STAMP_CHANNEL))
+    subscription.subscribe(pagecache.stamp_channel(writer))
     assert subscription.get_message(timeout=1.0)["type"] == "subscribe"
     try:
         for step in range(500):
@@ -600,3 +603,28 @@ def test_with_redis_each_announcement_is_there_when_the_writer_goes_on():
         subscription.close()
         writer.delete(redisconn.key(pagecache.STAMP_KEY))
         writer.close()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI runs it)")
+def test_a_site_on_another_redis_database_with_the_same_prefix_is_not_heard(client, make_article):
+    """Channels belong to the whole Redis server: another site's stamps (another database number, the same
+    key prefix) must neither make our pages misses nor hide our own next stamp."""
+    import redis as redis_py
+
+    ours = redisconn.connection()
+    settings = ours.connection_pool.connection_kwargs
+    database = settings.get("db") or 0
+    stranger = redis_py.Redis(host=settings["host"], port=settings["port"], db=(database + 1) % 16)
+    assert pagecache.stamp_channel(stranger) != pagecache.stamp_channel(ours)
+    make_article("本站的快讯")
+    get(client, "/news/")
+    assert outcome(get(client, "/news/")) == "hit"
+    try:
+        far_ahead = pagecache.current_stamp().generation + 10**12
+        pagecache._publish(stranger, pagecache.Stamp(far_ahead, None))
+        assert outcome(get(client, "/news/")) == "hit"
+        make_article("本站的新快讯")
+        assert "本站的新快讯" in get(client, "/news/").content.decode()
+    finally:
+        stranger.delete(redisconn.key(pagecache.STAMP_KEY))
+        stranger.close()
